@@ -1,0 +1,1 @@
+"""Normalisation, quality filters and Korean sentence splitting, as record steps."""

@@ -1,0 +1,1 @@
+"""Corpus statistics and the check against KR-BERT-MEDIUM's targets."""

@@ -1,0 +1,1 @@
+"""Exact and MinHash near-duplicate removal, as global steps of a build."""

@@ -1,0 +1,3 @@
+from korpus.cli.main import main
+
+main()

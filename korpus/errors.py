@@ -1,0 +1,40 @@
+"""Errors korpus raises on purpose, each with a message a user can act on."""
+
+from __future__ import annotations
+
+
+class KorpusError(Exception):
+    """Base class: the CLI prints these as one clear line and exits non-zero."""
+
+    exit_code = 1
+
+
+class ConfigError(KorpusError):
+    """A bad option or config key; names the key and the file."""
+
+    exit_code = 2
+
+
+class InputError(KorpusError):
+    """A problem in an input file, with the file and the place in it."""
+
+    def __init__(self, path: str, message: str, offset: int | None = None, line: int | None = None):
+        self.path = str(path)
+        self.offset = offset
+        self.line = line
+        self.detail = message
+        super().__init__(self.describe())
+
+    def describe(self) -> str:
+        where = self.path
+        if self.line is not None:
+            where += f", line {self.line}"
+        if self.offset is not None:
+            where += f", byte offset {self.offset}"
+        return f"{where}: {self.detail}"
+
+
+class NotBuiltYet(KorpusError):
+    """A command that exists in the CLI but whose implementation has not landed."""
+
+    exit_code = 2

@@ -1,0 +1,101 @@
+"""Atomic file writes and Parquet in the corpus schema.
+
+Everything korpus writes goes to a temporary name in the same folder and is
+renamed into place once complete, so a killed run never leaves a file that
+looks finished.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from korpus.schema import CORPUS_SCHEMA, Record, records_to_table
+
+ROW_GROUP_ROWS = 20_000
+BATCH_ROWS = 2_000
+TMP_PREFIX = ".tmp-"
+
+
+@contextlib.contextmanager
+def atomic_path(final: str | os.PathLike) -> Iterator[Path]:
+    """Yield a temp path beside ``final``; rename it over ``final`` on success."""
+    final = Path(final)
+    final.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=TMP_PREFIX + final.name + ".", dir=final.parent)
+    os.close(fd)
+    tmp_path = Path(tmp)
+    try:
+        yield tmp_path
+        _fsync_file(tmp_path)
+        os.replace(tmp_path, final)
+        _fsync_dir(final.parent)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            tmp_path.unlink()
+        raise
+
+
+def write_text_atomic(path: str | os.PathLike, text: str) -> None:
+    with atomic_path(path) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+
+
+def _fsync_file(path: Path) -> None:
+    with open(path, "rb") as fh:
+        os.fsync(fh.fileno())
+
+
+def _fsync_dir(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def parquet_writer(path: Path, schema: pa.Schema = CORPUS_SCHEMA) -> pq.ParquetWriter:
+    return pq.ParquetWriter(path, schema, compression="zstd", write_statistics=["id", "source"])
+
+
+def write_records(records: Iterable[Record], path: str | os.PathLike) -> int:
+    """Stream records into one Parquet file atomically; returns the row count."""
+    n = 0
+    with atomic_path(path) as tmp, parquet_writer(tmp) as writer:
+        for batch in batched(records, BATCH_ROWS):
+            writer.write_table(records_to_table(batch), row_group_size=ROW_GROUP_ROWS)
+            n += len(batch)
+        if n == 0:
+            writer.write_table(CORPUS_SCHEMA.empty_table())
+    return n
+
+
+def batched(items: Iterable, size: int) -> Iterator[list]:
+    batch: list = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def corpus_files(path: str | os.PathLike) -> list[Path]:
+    """The Parquet files of a corpus given as one file or a folder of shards."""
+    path = Path(path)
+    if path.is_dir():
+        files = sorted(p for p in path.glob("*.parquet") if not p.name.startswith(TMP_PREFIX))
+        if not files:
+            raise FileNotFoundError(f"{path}: no .parquet files in this folder")
+        return files
+    if not path.exists():
+        raise FileNotFoundError(f"{path}: no such corpus file or folder")
+    return [path]

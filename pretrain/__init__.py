@@ -1,0 +1,1 @@
+"""BERT pretraining records (TFRecord, without TensorFlow) and the TPU launcher."""
