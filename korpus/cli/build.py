@@ -1,14 +1,44 @@
-"""``korpus build``."""
+"""``korpus build``: a thin layer over :func:`korpus.build.build`."""
 
 from __future__ import annotations
 
-import typer
+from pathlib import Path
 
-from korpus.errors import NotBuiltYet
+import typer
 
 
 def register(app: typer.Typer) -> None:
     @app.command("build")
-    def build() -> None:
-        """Build a corpus Parquet."""
-        raise NotBuiltYet("`korpus build` is being built")
+    def build(
+        source: list[str] = typer.Option(
+            None, "--source", "-s",
+            help="KIND=PATH, repeatable. KIND: wiki, news, comments, law, jsonl, text; PATH: file, glob or "
+                 "folder. Without sources (and none in --config), builds the bundled sample."),
+        config: Path = typer.Option(None, "--config", "-c", help="korpus.toml with sources and step options."),
+        out: str = typer.Option(None, "--out", "-o",
+                                help="X.parquet for one file, DIR/ for part-00000.parquet... shards."),
+        work_dir: Path = typer.Option(None, "--work-dir", help="Intermediate shards (default: .korpus-work/ beside --out)."),
+        workers: int = typer.Option(None, "--workers", "-w", help="Worker processes (default: one per core)."),
+        engine: str = typer.Option(None, "--engine", help="local (process pool, default) or ray."),
+        ray_address: str = typer.Option(None, "--ray-address", help="Ray cluster address for --engine ray."),
+        splitter: str = typer.Option(None, "--splitter", help="Sentence splitter (see `korpus split --help`)."),
+        export_txt: Path = typer.Option(None, "--export-txt",
+                                        help="Also write BERT text: one sentence per line, blank line between documents."),
+    ) -> None:
+        """Read sources, clean, split into sentences, deduplicate and write a Parquet corpus."""
+        from korpus.build import build as run_build
+        from korpus.cli.progress import BuildProgress
+        from korpus.config import load_config, parse_source_flag
+
+        cfg = load_config(config)
+        if source:
+            cfg.sources = [parse_source_flag(s) for s in source]
+        for name, value in (("out", out), ("work_dir", work_dir), ("workers", workers), ("engine", engine),
+                            ("ray_address", ray_address), ("export_txt", export_txt)):
+            if value is not None:
+                setattr(cfg, name, str(value) if isinstance(value, Path) else value)
+        if splitter:
+            cfg.split.splitter = splitter
+        with BuildProgress() as progress:
+            result = run_build(cfg, progress=progress.update)
+        BuildProgress.summary(result)

@@ -1,0 +1,23 @@
+"""What counts as "the same text" for exact dedup: a hash of a canonical form."""
+
+from __future__ import annotations
+
+import re
+
+import xxhash
+
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+def canonical(text: str) -> str:
+    """Whitespace and punctuation out, case folded: spacing variants compare equal.
+
+    >>> canonical("안녕 하세요!") == canonical("안녕하세요")
+    True
+    """
+    return _NOT_WORD.sub("", text).casefold()
+
+
+def text_key(text: str) -> int:
+    """64-bit hash of the canonical form (xxh3: fast, well-distributed)."""
+    return xxhash.xxh3_64_intdigest(canonical(text).encode("utf-8"))

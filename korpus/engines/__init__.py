@@ -1,0 +1,1 @@
+"""Alternative engines (Ray) for the shard runner."""

@@ -1,0 +1,64 @@
+"""Engines that run independent shard tasks: in-process, or a local process pool.
+
+A task is a picklable top-level function and its arguments; it returns a
+:class:`~korpus.stats.Stats` dict. The Ray engine (``korpus.engines.ray``)
+implements the same ``run`` so stage code never knows where it runs.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from typing import Any
+
+Task = tuple[Callable[..., Any], tuple]
+
+
+def default_workers() -> int:
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+
+
+class LocalEngine:
+    """One worker process per core (``workers=1`` runs in this process)."""
+
+    name = "local"
+
+    def __init__(self, workers: int = 0):
+        self.workers = workers or default_workers()
+
+    def run(self, tasks: Sequence[Task]) -> Iterator[tuple[int, Any]]:
+        """Yield ``(task index, result)`` as tasks finish; the first error stops the run."""
+        if not tasks:
+            return
+        if self.workers == 1 or len(tasks) == 1:
+            for i, (fn, args) in enumerate(tasks):
+                yield i, fn(*args)
+            return
+        # spawn, not fork: polars and pyarrow thread pools do not survive fork.
+        ctx = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=min(self.workers, len(tasks)), mp_context=ctx) as pool:
+            pending = {pool.submit(fn, *args): i for i, (fn, args) in enumerate(tasks)}
+            try:
+                while pending:
+                    done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                    for fut in done:
+                        i = pending.pop(fut)
+                        yield i, fut.result()
+            except BaseException:
+                for fut in pending:
+                    fut.cancel()
+                raise
+
+
+def make_engine(name: str, workers: int = 0, address: str | None = None):
+    if name == "local":
+        return LocalEngine(workers)
+    if name == "ray":
+        from korpus.engines import ray_engine
+
+        return ray_engine.RayEngine(workers, address)
+    from korpus.errors import ConfigError
+
+    raise ConfigError(f"unknown engine '{name}' (known: local, ray)")
