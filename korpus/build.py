@@ -103,7 +103,7 @@ def run_map_phase(config, shards, work: Path, engine, stats: Stats, progress) ->
     map_dir = work / "map"
     paths = [map_dir / f"part-{i:05d}.parquet" for i in range(len(shards))]
     todo, skipped = [], 0
-    for i, (shard, path) in enumerate(zip(shards, paths, strict=True)):
+    for shard, path in zip(shards, paths, strict=True):
         done = stats_path_for(path)
         if done.exists() and path.exists():
             stats.merge(Stats.from_dict(json.loads(done.read_text(encoding="utf-8"))))
