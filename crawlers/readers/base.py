@@ -20,7 +20,8 @@ from korpus.errors import ConfigError, InputError
 from korpus.schema import Record
 from korpus.stats import Stats
 
-RANGE_BYTES = 64 * 1024 * 1024
+# Size of the byte ranges one big file is cut into (env override for tests and tuning).
+RANGE_BYTES = int(os.environ.get("KORPUS_RANGE_BYTES", 64 * 1024 * 1024))
 
 
 @dataclass(frozen=True)

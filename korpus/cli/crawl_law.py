@@ -2,13 +2,50 @@
 
 from __future__ import annotations
 
-import typer
+from pathlib import Path
 
-from korpus.errors import NotBuiltYet
+import typer
 
 
 def register(group: typer.Typer) -> None:
     @group.command("law")
-    def law() -> None:
-        """Crawl law.go.kr Open API texts (statutes, precedents, rules...) into Parquet."""
-        raise NotBuiltYet("`korpus crawl law` is not built yet (issue #3)")
+    def law(
+        out: Path = typer.Option(..., "--out", "-o", help="Crawl folder: Parquet shards part-*.parquet, state in _state/."),
+        target: list[str] = typer.Option(
+            [], "--target", "-t",
+            help="law, prec, admrul, ordin, detc, expc (repeat or comma-separate; default: all)."),
+        api_base: str = typer.Option("https://www.law.go.kr/DRF", "--api-base",
+                                     help="API root holding lawSearch.do and lawService.do."),
+        keep_raw: bool = typer.Option(False, "--keep-raw", help="Also keep each body XML (OC masked) under OUT/raw/."),
+        annex: bool = typer.Option(False, "--annex", help="Append 별표 (annexed tables and forms) to statute texts."),
+        concurrency: int = typer.Option(2, "--concurrency", help="Requests in flight per domain."),
+        delay: float = typer.Option(1.0, "--delay", help="Minimum seconds between requests (AutoThrottle adapts above it)."),
+        timeout: float = typer.Option(60.0, "--timeout", help="Seconds before a request times out (then it is retried)."),
+        retries: int = typer.Option(6, "--retries", help="Retries per request for 404/429/5xx and time-outs."),
+        backoff: float = typer.Option(1.0, "--backoff", help="First retry wait in seconds; doubles each retry (max 60)."),
+        batch_size: int = typer.Option(500, "--batch-size", help="Documents per shard: a kill loses at most this many."),
+        flush_seconds: float = typer.Option(60.0, "--flush-seconds", help="Also write a shard at least this often."),
+        display: int = typer.Option(100, "--display", help="List page size (the API allows up to 100)."),
+        log_level: str = typer.Option("INFO", "--log-level", help="Scrapy log level (DEBUG, INFO, WARNING, ERROR)."),
+    ) -> None:
+        """Crawl law.go.kr Open API texts (statutes, precedents, rules...) into Parquet.
+
+        The API key is read from KORPUS_LAW_OC only. Run the same command again to
+        resume a stopped crawl or to fetch only what is new or changed.
+        """
+        from crawlers.law.runner import LawCrawlOptions, crawl_law
+        from crawlers.law.targets import parse_targets
+        from korpus.errors import ConfigError
+
+        try:
+            targets = parse_targets(target)
+        except ValueError as err:
+            raise ConfigError(f"--target: {err}") from None
+        options = LawCrawlOptions(
+            out=out, targets=targets, api_base=api_base, keep_raw=keep_raw, annex=annex,
+            concurrency=concurrency, delay=delay, timeout=timeout, retries=retries, backoff=backoff,
+            batch_size=batch_size, flush_seconds=flush_seconds, display=display, log_level=log_level)
+        report = crawl_law(options)
+        for line in report.summary_lines():
+            typer.echo(line)
+        report.raise_for_problems()

@@ -38,25 +38,13 @@ def _root(
 
 def main(argv: list[str] | None = None) -> None:
     try:
-        app(args=argv, standalone_mode=False)
+        app(args=argv)  # standalone: click prints usage errors and exits by itself
     except KorpusError as err:
         typer.secho(f"korpus: {err}", fg="red", err=True)
         sys.exit(err.exit_code)
-    except typer.Exit as ex:
-        sys.exit(ex.exit_code)
-    except typer.Abort:
-        typer.secho("korpus: aborted", fg="red", err=True)
-        sys.exit(130)
     except KeyboardInterrupt:
         typer.secho("korpus: interrupted; run the same command again to resume", fg="red", err=True)
         sys.exit(130)
-    except Exception as err:  # click usage errors and the like
-        import click
-
-        if isinstance(err, click.ClickException):
-            err.show()
-            sys.exit(err.exit_code)
-        raise
 
 
 if __name__ == "__main__":

@@ -1,0 +1,165 @@
+"""The build end to end: bundled sample, resume, ids, output layouts, formats."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import polars as pl
+import pyarrow.parquet as pq
+import pytest
+
+from conftest import REPO, run_korpus
+from korpus.build import build
+from korpus.config import BuildConfig, SourceSpec
+from korpus.schema import CORPUS_SCHEMA
+
+SAMPLE = REPO / "korpus" / "sample"
+
+
+def sample_build(tmp_path: Path, **kw) -> Path:
+    out = tmp_path / "corpus.parquet"
+    build(BuildConfig(out=str(out), workers=1, work_dir=str(tmp_path / "work"), **kw))
+    return out
+
+
+@pytest.fixture(scope="module")
+def sample_corpus(tmp_path_factory) -> Path:
+    return sample_build(tmp_path_factory.mktemp("sample"))
+
+
+def test_sample_build_schema_sentences_and_no_duplicate_text(sample_corpus):
+    table = pq.read_table(sample_corpus)
+    assert table.schema.equals(CORPUS_SCHEMA, check_metadata=False)
+    df = pl.from_arrow(table)
+    assert df.height > 20
+    assert set(df["source"]) == {"wiki", "news", "comments", "law"}
+    assert df["sentences"].list.len().min() > 0
+    assert df["text"].n_unique() == df.height
+    assert df["id"].n_unique() == df.height
+
+
+def test_sample_ids_trace_back_to_their_input(sample_corpus):
+    df = pl.read_parquet(sample_corpus)
+    wiki_xml = (SAMPLE / "kowiki-sample-pages-articles.xml").read_text(encoding="utf-8")
+    comments = (SAMPLE / "comments.txt").read_text(encoding="utf-8").split("\n")
+    for rid, text in df.select("id", "text").iter_rows():
+        kind, _, native = rid.partition("/")
+        if kind == "wiki":
+            assert f"<id>{native}</id>" in wiki_xml
+        elif kind == "comments":
+            stem, _, line = native.rpartition(":")
+            assert stem == "comments"
+            assert comments[int(line) - 1].split()[0] in text
+        elif kind == "news":
+            assert native in (SAMPLE / "news" / "NIRW-sample-2026.json").read_text(encoding="utf-8")
+        else:
+            assert kind == "law"
+
+
+def test_sample_drops_are_counted_with_reasons(sample_corpus):
+    stats = json.loads(sample_corpus.with_suffix(".stats.json").read_text(encoding="utf-8"))
+    counts = stats["counts"]
+    assert counts["read"]["wiki"]["dropped:redirect"] == 1
+    assert counts["read"]["wiki"]["dropped:not_article"] == 2
+    assert counts["exact_dedup"]["news"]["dropped:exact_duplicate"] == 1
+    written = sum(v.get("docs", 0) for v in counts["write"].values())
+    assert written == pq.read_metadata(sample_corpus).num_rows
+
+
+def test_rerun_resumes_every_shard(tmp_path):
+    out = sample_build(tmp_path)
+    first = pq.read_table(out)
+    result = build(BuildConfig(out=str(out), workers=1, work_dir=str(tmp_path / "work")))
+    assert result.skipped_shards == result.shards > 0
+    assert pq.read_table(out).equals(first)
+
+
+def test_changed_options_do_not_reuse_old_shards(tmp_path):
+    sample_build(tmp_path)
+    cfg = BuildConfig(out=str(tmp_path / "corpus.parquet"), workers=1, work_dir=str(tmp_path / "work"))
+    cfg.filter.min_chars = 30
+    assert build(cfg).skipped_shards == 0
+
+
+def test_jsonl_source_keeps_its_ids(tmp_path):
+    src = tmp_path / "docs.jsonl"
+    rows = [{"id": "a-1", "text": "첫 번째 문서의 본문입니다. 두 문장입니다."},
+            {"id": "b-2", "text": "두 번째 문서의 본문입니다.", "title": "둘"},
+            {"text": "아이디가 없는 문서의 본문입니다."}]
+    src.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", encoding="utf-8")
+    out = tmp_path / "c.parquet"
+    run_korpus("build", "--source", f"jsonl={src}", "--out", str(out), "--workers", "1", check=True)
+    df = pl.read_parquet(out)
+    assert sorted(df["id"]) == ["jsonl/a-1", "jsonl/b-2", "jsonl/docs:3"]
+    assert df.filter(pl.col("id") == "jsonl/b-2")["title"][0] == "둘"
+
+
+def test_directory_output_writes_shards_and_stats(tmp_path):
+    out = tmp_path / "corpus"
+    build(BuildConfig(out=str(out) + "/", workers=1, work_dir=str(tmp_path / "work")))
+    parts = sorted(p.name for p in out.glob("part-*.parquet"))
+    assert parts[0] == "part-00000.parquet" and len(parts) >= 4
+    assert (out / "_stats.json").exists()
+    assert pl.read_parquet(out / "*.parquet")["text"].n_unique() > 20
+
+
+def test_ranges_of_one_file_give_the_same_rows_as_one_shard(tmp_path):
+    src = tmp_path / "big.txt"
+    src.write_text("".join(f"{i}번째 댓글입니다 정말 재미있네요\n" for i in range(3000)), encoding="utf-8")
+    one = tmp_path / "one.parquet"
+    many = tmp_path / "many.parquet"
+    cmd = ["build", "--source", f"comments={src}", "--workers", "2"]
+    run_korpus(*cmd, "--out", str(one), check=True)
+    run_korpus(*cmd, "--out", str(many), env={"KORPUS_RANGE_BYTES": "4096"}, check=True)
+    a, b = pl.read_parquet(one), pl.read_parquet(many)
+    stats = json.loads(many.with_suffix(".stats.json").read_text())
+    assert stats["counts"]["write"]["*"]["shards"] > 10
+    assert a.equals(b)
+    assert a.height == 3000 and a["id"][2999] == "comments/big:3000"
+
+
+def test_output_loads_in_other_tools(sample_corpus):
+    duckdb = pytest.importorskip("duckdb")
+    n = duckdb.sql(f"select count(*) from read_parquet('{sample_corpus}')").fetchall()[0][0]
+    assert n == pq.read_metadata(sample_corpus).num_rows
+    sentences = duckdb.sql(f"select sum(len(sentences)) from read_parquet('{sample_corpus}')").fetchall()[0][0]
+    assert sentences == pl.read_parquet(sample_corpus)["sentences"].list.len().sum()
+
+
+def test_output_loads_in_hf_datasets(sample_corpus, tmp_path):
+    datasets = pytest.importorskip("datasets")
+    ds = datasets.load_dataset("parquet", data_files=str(sample_corpus), split="train",
+                               cache_dir=str(tmp_path / "hf"))
+    assert ds.num_rows == pq.read_metadata(sample_corpus).num_rows
+    assert isinstance(ds[0]["sentences"], list)
+
+
+def test_killed_build_resumes_to_the_same_rows(tmp_path):
+    src = tmp_path / "c.txt"
+    src.write_text("".join(f"{i}번째 문장을 씁니다. 그리고 {i * 7}을 더합니다.\n" for i in range(40_000)),
+                   encoding="utf-8")
+    env = {"KORPUS_RANGE_BYTES": "60000"}
+    args = ["build", "--source", f"text={src}", "--source", f"comments={src}", "--workers", "1"]
+    ref = tmp_path / "ref.parquet"
+    run_korpus(*args, "--out", str(ref), env=env, check=True)
+    out = tmp_path / "out.parquet"
+    proc = subprocess.Popen([sys.executable, "-m", "korpus", *args, "--out", str(out)],
+                            env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    work = tmp_path / ".korpus-work"
+    deadline = time.time() + 120
+    while time.time() < deadline and len(list(work.glob("*/map/*.stats.json"))) < 3:
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert not out.exists()
+    done_before = len(list(work.glob("*/map/*.stats.json")))
+    assert done_before >= 3
+    run_korpus(*args, "--out", str(out), env=env, check=True)
+    assert pl.read_parquet(out).equals(pl.read_parquet(ref))
+    assert not [p for p in tmp_path.rglob(".tmp-*")]
