@@ -24,6 +24,7 @@ from crawlers.readers import InputShard, reader_for
 from korpus import __version__
 from korpus.config import BuildConfig, SourceSpec
 from korpus.errors import InputError
+from korpus.io import write_text_atomic
 from korpus.runner import make_engine
 from korpus.sample import sample_sources
 from korpus.stats import Stats
@@ -53,18 +54,22 @@ def build(config: BuildConfig, progress: Progress | None = None) -> BuildResult:
     stats = Stats()
     phases: dict[str, float] = {}
 
-    t = time.perf_counter()
-    map_paths, skipped = run_map_phase(config, shards, work, engine, stats, progress)
-    phases["map"] = time.perf_counter() - t
+    try:
+        t = time.perf_counter()
+        map_paths, skipped = run_map_phase(config, shards, work, engine, stats, progress)
+        phases["map"] = time.perf_counter() - t
 
-    t = time.perf_counter()
-    drop_files = run_global_phase(config, map_paths, work, engine, stats, progress)
-    phases["global"] = time.perf_counter() - t
+        t = time.perf_counter()
+        drop_files = run_global_phase(config, map_paths, work, engine, stats, progress)
+        phases["global"] = time.perf_counter() - t
 
-    t = time.perf_counter()
-    out, stats_path = write_output(config, map_paths, drop_files, engine, stats, progress)
-    phases["write"] = time.perf_counter() - t
+        t = time.perf_counter()
+        out, stats_path = write_output(config, map_paths, drop_files, engine, stats, progress)
+        phases["write"] = time.perf_counter() - t
+    finally:
+        engine.close()
     stats.seconds.update({f"phase:{k}": v for k, v in phases.items()})
+    write_text_atomic(stats_path, stats.to_json())  # again, now with the write phase's time
     return BuildResult(out, stats, len(shards), skipped, work, time.perf_counter() - t0, stats_path, phases)
 
 

@@ -27,6 +27,7 @@ class LocalEngine:
 
     def __init__(self, workers: int = 0):
         self.workers = workers or default_workers()
+        self._pool: ProcessPoolExecutor | None = None
 
     def run(self, tasks: Sequence[Task]) -> Iterator[tuple[int, Any]]:
         """Yield ``(task index, result)`` as tasks finish; the first error stops the run."""
@@ -36,20 +37,31 @@ class LocalEngine:
             for i, (fn, args) in enumerate(tasks):
                 yield i, fn(*args)
             return
-        # spawn, not fork: polars and pyarrow thread pools do not survive fork.
-        ctx = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=min(self.workers, len(tasks)), mp_context=ctx) as pool:
-            pending = {pool.submit(fn, *args): i for i, (fn, args) in enumerate(tasks)}
-            try:
-                while pending:
-                    done, _ = wait(pending, return_when=FIRST_COMPLETED)
-                    for fut in done:
-                        i = pending.pop(fut)
-                        yield i, fut.result()
-            except BaseException:
-                for fut in pending:
-                    fut.cancel()
-                raise
+        pool = self._get_pool()
+        pending = {pool.submit(fn, *args): i for i, (fn, args) in enumerate(tasks)}
+        try:
+            while pending:
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for fut in done:
+                    i = pending.pop(fut)
+                    yield i, fut.result()
+        except BaseException:
+            for fut in pending:
+                fut.cancel()
+            raise
+
+    def _get_pool(self) -> ProcessPoolExecutor:
+        # One pool for every phase: worker start-up (imports) is paid once per build.
+        if self._pool is None:
+            # spawn, not fork: polars and pyarrow thread pools do not survive fork.
+            ctx = multiprocessing.get_context("spawn")
+            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx)
+        return self._pool
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
 
 
 def make_engine(name: str, workers: int = 0, address: str | None = None):

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import typer
 
+from crawlers.law.targets import DEFAULT_API_BASE
+
 
 def register(group: typer.Typer) -> None:
     @group.command("law")
@@ -14,7 +16,7 @@ def register(group: typer.Typer) -> None:
         target: list[str] = typer.Option(
             [], "--target", "-t",
             help="law, prec, admrul, ordin, detc, expc (repeat or comma-separate; default: all)."),
-        api_base: str = typer.Option("https://www.law.go.kr/DRF", "--api-base",
+        api_base: str = typer.Option(DEFAULT_API_BASE, "--api-base",
                                      help="API root holding lawSearch.do and lawService.do."),
         keep_raw: bool = typer.Option(False, "--keep-raw", help="Also keep each body XML (OC masked) under OUT/raw/."),
         annex: bool = typer.Option(False, "--annex", help="Append 별표 (annexed tables and forms) to statute texts."),

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import typer
 
+from vocab import defaults
+
 UNIT_HELP = "char: Hangul syllables (NFC); subchar: jamo (NFKD), KR-BERT's sub-character variant."
 
 
@@ -16,21 +18,21 @@ def register(app: typer.Typer) -> None:
                                     "file (one sentence a line, blank line between documents)."),
         out: Path = typer.Option(..., "--out", help="Folder for vocab.txt, tokenizer.json, "
                                  "tokenizer_config.json and report.json."),
-        size: int = typer.Option(20_000, "--size", help="Exact number of lines of vocab.txt."),
+        size: int = typer.Option(defaults.SIZE, "--size", help="Exact number of lines of vocab.txt."),
         unit: str = typer.Option("char", "--unit", help=UNIT_HELP),
-        min_frequency: int = typer.Option(2, "--min-frequency",
+        min_frequency: int = typer.Option(defaults.MIN_FREQUENCY, "--min-frequency",
                                           help="Least count of a pair to merge."),
-        limit_alphabet: int = typer.Option(5_000, "--limit-alphabet",
+        limit_alphabet: int = typer.Option(defaults.LIMIT_ALPHABET, "--limit-alphabet",
                                            help="Most single characters kept (capped at "
                                            "(size-5)/2 so merges fit)."),
         sample: float = typer.Option(1.0, "--sample", help="Fraction of sentences to train on "
                                      "(KcBERT used 0.1)."),
-        max_sample_mb: float = typer.Option(1_500, "--max-sample-mb",
+        max_sample_mb: float = typer.Option(defaults.MAX_SAMPLE_MB, "--max-sample-mb",
                                             help="Sample down to about this much text so memory "
                                             "stays bounded; 0: no cap."),
-        heldout: float = typer.Option(0.01, "--heldout",
+        heldout: float = typer.Option(defaults.HELDOUT, "--heldout",
                                       help="Fraction of documents held out of training."),
-        heldout_sentences: int = typer.Option(10_000, "--heldout-sentences",
+        heldout_sentences: int = typer.Option(defaults.HELDOUT_SENTENCES, "--heldout-sentences",
                                               help="Most held-out sentences evaluated."),
         seed: int = typer.Option(0, "--seed", help="Seed of the held-out split and the sample."),
         compare: Path | None = typer.Option(None, "--compare", help="Another vocab.txt (e.g. "

@@ -36,5 +36,9 @@ class RayEngine:
                 yield refs.pop(ref), self.ray.get(ref)
 
 
+    def close(self) -> None:
+        """The cluster outlives the build; nothing to release here."""
+
+
 def _call(fn, args):
     return fn(*args)

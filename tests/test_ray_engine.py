@@ -1,0 +1,55 @@
+"""A real local Ray cluster on 127.0.0.1 builds the same rows as the local engine."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from conftest import run_korpus
+
+pytestmark = pytest.mark.ray
+
+
+@pytest.fixture(scope="module")
+def ray_cluster(tmp_path_factory):
+    pytest.importorskip("ray")
+    ray_bin = shutil.which("ray") or str(Path(sys.executable).with_name("ray"))
+    tmp = tmp_path_factory.mktemp("ray")
+    port = "6399"
+    start = subprocess.run(
+        [ray_bin, "start", "--head", "--node-ip-address", "127.0.0.1", "--port", port, "--num-cpus", "2",
+         "--include-dashboard", "false", "--temp-dir", str(tmp), "--disable-usage-stats"],
+        capture_output=True, text=True, timeout=180,
+    )
+    assert start.returncode == 0, start.stdout + start.stderr
+    try:
+        yield f"127.0.0.1:{port}"
+    finally:
+        subprocess.run([ray_bin, "stop", "--force"], capture_output=True, timeout=120)
+
+
+def test_ray_engine_builds_the_same_rows_as_local(ray_cluster, tmp_path):
+    src = tmp_path / "c.txt"
+    lines = [f"{i}번째 댓글인데 내용이 조금씩 다릅니다 {i % 50}" for i in range(5000)]
+    lines += lines[:300]  # exact duplicates across ranges
+    src.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    env = {"KORPUS_RANGE_BYTES": "30000"}
+    common = ["build", "--source", f"comments={src}", "--source", "news=" + str(_sample("news"))]
+    local = tmp_path / "local.parquet"
+    run_korpus(*common, "--out", str(local), "--workers", "2", env=env, check=True)
+    ray_out = tmp_path / "ray.parquet"
+    proc = run_korpus(*common, "--out", str(ray_out), "--engine", "ray", "--ray-address", ray_cluster,
+                      env=env, check=True)
+    assert "built" in proc.stderr
+    a, b = pl.read_parquet(local), pl.read_parquet(ray_out)
+    assert a.height > 5000
+    assert a.equals(b)
+
+
+def _sample(name: str) -> Path:
+    return Path(__file__).resolve().parents[1] / "korpus" / "sample" / name
