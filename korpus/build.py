@@ -24,7 +24,7 @@ from crawlers.readers import InputShard, reader_for
 from korpus import __version__
 from korpus.config import BuildConfig, SourceSpec
 from korpus.errors import InputError
-from korpus.io import write_text_atomic
+from korpus.io import TMP_PREFIX, write_text_atomic
 from korpus.runner import make_engine
 from korpus.sample import sample_sources
 from korpus.stats import Stats
@@ -50,6 +50,7 @@ def build(config: BuildConfig, progress: Progress | None = None) -> BuildResult:
     sources = config.sources or sample_sources()
     shards = plan_shards(sources)
     work = work_dir_for(config, shards)
+    remove_stale_temp_files(work, Path(config.out))
     engine = make_engine(config.engine, config.workers, config.ray_address)
     stats = Stats()
     phases: dict[str, float] = {}
@@ -90,6 +91,17 @@ def work_dir_for(config: BuildConfig, shards: list[InputShard]) -> Path:
     out = Path(config.out)
     base = Path(config.work_dir) if config.work_dir else out.parent / ".korpus-work"
     return base / f"{out.name.removesuffix('.parquet') or 'corpus'}-{digest}"
+
+
+def remove_stale_temp_files(work: Path, out: Path) -> None:
+    """Temp files of a killed run: never complete, safe to delete before resuming."""
+    candidates = list(work.rglob(TMP_PREFIX + "*")) if work.exists() else []
+    if out.is_dir():
+        candidates += list(out.glob(TMP_PREFIX + "*"))
+    candidates += list(out.parent.glob(f"{TMP_PREFIX}{out.name}.*"))
+    candidates += list(out.parent.glob(f"{TMP_PREFIX}{out.with_suffix('.stats.json').name}.*"))
+    for tmp in candidates:
+        tmp.unlink(missing_ok=True)
 
 
 def _file_id(path: str) -> tuple[int, int]:
