@@ -16,6 +16,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from korpus.errors import OutputError
 from korpus.schema import CORPUS_SCHEMA, Record, records_to_table
 
 ROW_GROUP_ROWS = 20_000
@@ -27,8 +28,11 @@ TMP_PREFIX = ".tmp-"
 def atomic_path(final: str | os.PathLike) -> Iterator[Path]:
     """Yield a temp path beside ``final``; rename it over ``final`` on success."""
     final = Path(final)
-    final.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=TMP_PREFIX + final.name + ".", dir=final.parent)
+    try:
+        final.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=TMP_PREFIX + final.name + ".", dir=final.parent)
+    except OSError as err:
+        raise OutputError(f"cannot write {final}: {err.strerror or err}") from err
     os.close(fd)
     tmp_path = Path(tmp)
     try:
@@ -37,9 +41,11 @@ def atomic_path(final: str | os.PathLike) -> Iterator[Path]:
         _fsync_file(tmp_path)
         os.replace(tmp_path, final)
         _fsync_dir(final.parent)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
+    except BaseException as err:
+        with contextlib.suppress(OSError):
             tmp_path.unlink()
+        if isinstance(err, OSError) and not isinstance(err, FileNotFoundError):
+            raise OutputError(f"cannot write {final}: {err.strerror or err}") from err
         raise
 
 
