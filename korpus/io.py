@@ -8,6 +8,7 @@ looks finished.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -22,6 +23,8 @@ from korpus.schema import CORPUS_SCHEMA, Record, records_to_table
 ROW_GROUP_ROWS = 20_000
 BATCH_ROWS = 2_000
 TMP_PREFIX = ".tmp-"
+# Errors that mean "the output cannot be written"; others (a bad input read inside the block) pass through.
+WRITE_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.EFBIG}
 
 
 @contextlib.contextmanager
@@ -44,7 +47,7 @@ def atomic_path(final: str | os.PathLike) -> Iterator[Path]:
     except BaseException as err:
         with contextlib.suppress(OSError):
             tmp_path.unlink()
-        if isinstance(err, OSError) and not isinstance(err, FileNotFoundError):
+        if isinstance(err, OSError) and err.errno in WRITE_ERRNOS:
             raise OutputError(f"cannot write {final}: {err.strerror or err}") from err
         raise
 
