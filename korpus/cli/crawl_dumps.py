@@ -33,7 +33,7 @@ def register(group: typer.Typer) -> None:
         out: Path = typer.Option(..., "--out", help="Folder for the dump, its sums and a verified manifest."),
         date: str = typer.Option("latest", help="'latest' (newest finished dump) or YYYYMMDD."),
         variant: str = typer.Option("multistream", help="multistream (with index) or plain."),
-        mirror: str = typer.Option(None, help=f"Dumps mirror base URL [default: {WIKI_MIRROR}]."),
+        mirror: str = typer.Option(None, help="Dumps mirror base URL.", show_default=WIKI_MIRROR),
         wiki_name: str = typer.Option("kowiki", "--wiki", help="Wiki database name."),
         retries: int = typer.Option(6, help="Failed tries in a row before giving up."),
         backoff: float = typer.Option(2.0, help="First back-off wait in seconds (doubles)."),
@@ -55,7 +55,8 @@ def register(group: typer.Typer) -> None:
     @group.command("comments")
     def comments(
         out: Path = typer.Option(..., "--out", help="Folder for the extracted comments file."),
-        mirror: str = typer.Option(None, help=f"Base URL holding the kcbert-train.tar.gza? parts [default: {KCBERT_BASE}]."),
+        mirror: str = typer.Option(None, help="Base URL holding the kcbert-train.tar.gza? parts.",
+                                   show_default=KCBERT_BASE),
         checksums: str = typer.Option(None, help="Sums file (path or URL) for the parts: md5/sha1/sha256 lines."),
         keep_parts: bool = typer.Option(True, "--keep-parts/--remove-parts",
                                         help="Keep the downloaded parts after a checked extraction."),
@@ -86,16 +87,21 @@ def register(group: typer.Typer) -> None:
         max_pages: int = typer.Option(0, help="Stop after this many responses (0: no limit)."),
         shard_size: int = typer.Option(1000, help="Articles per Parquet shard."),
         min_chars: int = typer.Option(200, help="Shortest body text kept as an article."),
-        log_level: str = typer.Option("WARNING", help="Scrapy log level."),
+        retries: int = typer.Option(4, help="Retries of a page after 429/5xx or a dropped connection."),
+        backoff: float = typer.Option(2.0, help="First back-off wait in seconds (doubles per retry)."),
+        log_level: str = typer.Option("WARNING", help="Scrapy log level (INFO shows progress)."),
     ) -> None:
         """Crawl news sites through sitemaps or start pages into Parquet (resumable)."""
         from crawlers.news.run import NewsCrawlOptions, crawl_news
 
+        if retries < 0 or backoff < 0:
+            raise ConfigError("--retries and --backoff must not be negative")
         options = NewsCrawlOptions(
             out=out, sitemaps=list(sitemap or []), start_urls=list(start_url or []),
             allow_domains=list(allow_domain or []), since=since, depth=depth, delay=delay,
             concurrency=concurrency, max_pages=max_pages, shard_size=shard_size,
-            min_chars=min_chars, log_level=log_level.upper(),
+            min_chars=min_chars, log_level=log_level.upper(), retry_backoff=backoff,
+            extra_settings={"RETRY_TIMES": retries},
         )
         summary = crawl_news(options)
         typer.echo(summary.describe())
