@@ -18,7 +18,7 @@ def register(group: typer.Typer) -> None:
             help="law, prec, admrul, ordin, detc, expc (repeat or comma-separate; default: all)."),
         api_base: str = typer.Option(DEFAULT_API_BASE, "--api-base",
                                      help="API root holding lawSearch.do and lawService.do."),
-        keep_raw: bool = typer.Option(False, "--keep-raw", help="Also keep each body XML (OC masked) under OUT/raw/."),
+        keep_raw: bool = typer.Option(False, "--keep-raw", help="Also keep each body XML (OC masked) under OUT/_raw/."),
         annex: bool = typer.Option(False, "--annex", help="Append 별표 (annexed tables and forms) to statute texts."),
         concurrency: int = typer.Option(2, "--concurrency", help="Requests in flight per domain."),
         delay: float = typer.Option(1.0, "--delay", help="Minimum seconds between requests (AutoThrottle adapts above it)."),
