@@ -2,22 +2,105 @@
 
 from __future__ import annotations
 
-import typer
+from pathlib import Path
 
-from korpus.errors import NotBuiltYet
+import typer
 
 
 def register(app: typer.Typer) -> None:
     group = typer.Typer(help="BERT pretraining records and the TPU launcher.", no_args_is_help=True)
 
     @group.command("data")
-    def data() -> None:
+    def data(
+        corpus: Path = typer.Option(..., "--corpus", help="Corpus Parquet file or folder "
+                                    "(korpus schema; the 'sentences' column is used)."),
+        vocab: Path = typer.Option(..., "--vocab", help="BERT vocab.txt, one token per line, "
+                                   "[PAD] first."),
+        out: Path = typer.Option(..., "--out", help="Output folder (records/, bert_config.json, "
+                                 "vocab.txt, manifest.json)."),
+        max_seq_length: int = typer.Option(128, help="Tokens per instance."),
+        max_predictions: int = typer.Option(20, "--max-predictions",
+                                            help="Masked LM predictions per instance at most."),
+        masked_lm_prob: float = typer.Option(0.15, help="Share of tokens to predict."),
+        short_seq_prob: float = typer.Option(0.1, help="Share of instances with a shorter "
+                                             "random target length."),
+        dupe_factor: int = typer.Option(10, help="Passes over the corpus, each with new masks."),
+        whole_word_mask: bool = typer.Option(False, "--whole-word-mask/--no-whole-word-mask",
+                                             help="Mask all pieces of a word together."),
+        seed: int = typer.Option(12345, help="Random seed; same seed, same bytes."),
+        shard_mb: float = typer.Option(8.0, help="Sentence text per shard (MB); a shard's "
+                                       "instances are held in memory (8 MB at dupe "
+                                       "factor 10: about 330 MB per worker)."),
+        workers: int = typer.Option(0, help="Processes (0: one per CPU)."),
+        overwrite: bool = typer.Option(False, help="Replace records of a different run in --out."),
+    ) -> None:
         """Write google-research/bert pretraining TFRecords from a corpus and a vocabulary."""
-        raise NotBuiltYet("`korpus pretrain data` is not built yet (issue #8)")
+        from pretrain.data import build_pretraining_data
+        from pretrain.instances import InstanceParams
+
+        params = InstanceParams(
+            max_seq_length=max_seq_length, max_predictions_per_seq=max_predictions,
+            masked_lm_prob=masked_lm_prob, short_seq_prob=short_seq_prob,
+            dupe_factor=dupe_factor, do_whole_word_mask=whole_word_mask,
+        )
+
+        def progress(report: dict, done: int) -> None:
+            how = "resumed" if report.get("resumed") else f"{report['seconds']:.1f} s"
+            typer.echo(f"shard {report['shard']:5d}: {report['instances']:,} records ({how}); "
+                       f"{done} shards done", err=True)
+
+        manifest = build_pretraining_data(
+            corpus, vocab, out, params=params, seed=seed, shard_mb=shard_mb,
+            workers=workers or None, overwrite=overwrite, progress=progress,
+        )
+        c = manifest["counts"]
+        typer.echo(
+            f"{c['instances']:,} records in {c['shards']} files from {c['documents_used']:,} "
+            f"documents ({c['sentences']:,} sentences, {c['tokens']:,} tokens, "
+            f"[UNK] {c['unk_rate']:.3%}); 2M steps x batch 64 = "
+            f"{manifest['training']['epochs_over_records']} passes; {out}/manifest.json"
+        )
 
     @group.command("launch")
-    def launch() -> None:
-        """Print or run the TPU pretraining steps."""
-        raise NotBuiltYet("`korpus pretrain launch` is not built yet (issue #8)")
+    def launch(
+        records: Path = typer.Option(..., "--records", help="The --out folder of "
+                                     "`korpus pretrain data`."),
+        bucket: str = typer.Option(..., "--bucket", help="gs://BUCKET[/path] for records, "
+                                   "config and checkpoints."),
+        zone: str = typer.Option("europe-west4-a", "--zone", help="TPU zone."),
+        tpu: str = typer.Option("v3-8", "--tpu", help="Accelerator type (single host)."),
+        runtime_version: str = typer.Option("tpu-vm-tf-2.16.1-se", "--runtime-version",
+                                            help="TPU VM TensorFlow runtime."),
+        name: str = typer.Option("krbert-medium", "--name", help="Run name: TPU node and "
+                                 "bucket prefix."),
+        project: str = typer.Option(None, "--project", help="Google Cloud project "
+                                    "(default: gcloud's)."),
+        execute: bool = typer.Option(False, "--execute/--dry-run",
+                                     help="Run the steps with gcloud (default: print them)."),
+        steps: str = typer.Option(None, "--steps", help="Comma list of steps to run with "
+                                  "--execute: upload,create,setup,train,teardown."),
+        train_steps: int = typer.Option(2_000_000, help="Training steps."),
+        steps_per_epoch: int = typer.Option(100_000, help="Steps per epoch (a checkpoint each)."),
+        batch_size: int = typer.Option(64, help="Global batch size."),
+        learning_rate: float = typer.Option(1e-4, help="Peak learning rate."),
+        warmup_steps: int = typer.Option(10_000, help="Linear warmup steps."),
+        max_unk_rate: float = typer.Option(0.02, help="Fail the [UNK] check above this share."),
+    ) -> None:
+        """Print or run the TPU pretraining steps (dry run by default)."""
+        from korpus.errors import KorpusError
+        from pretrain.launch import LaunchConfig
+        from pretrain.launch import launch as run_launch
+
+        cfg = LaunchConfig(
+            records=records, bucket=bucket, zone=zone, tpu=tpu, runtime_version=runtime_version,
+            name=name, project=project, train_steps=train_steps,
+            steps_per_epoch=steps_per_epoch, batch_size=batch_size,
+            learning_rate=learning_rate, warmup_steps=warmup_steps, max_unk_rate=max_unk_rate,
+        )
+        chosen = tuple(s.strip() for s in steps.split(",") if s.strip()) if steps else None
+        result = run_launch(cfg, execute=execute, steps=chosen, echo=typer.echo)
+        if result.failed:
+            raise KorpusError(f"{len(result.failed)} local check(s) failed: "
+                              + "; ".join(c.name for c in result.failed))
 
     app.add_typer(group, name="pretrain")

@@ -1,0 +1,277 @@
+"""Cut the corpus into shards and turn one shard into one TFRecord file.
+
+A shard is a run of consecutive documents (rows, in corpus file order) whose
+sentence text adds up to about ``shard_bytes``: its boundaries depend only on
+the corpus and that size, never on the number of workers. Each shard gets its
+own ``random.Random`` and numpy ``Generator`` seeded from a hash of the global
+seed and the shard index, so a shard's file is the same whichever worker makes
+it and whenever (with the same Python, numpy and tokenizers: their random
+streams and tokenisation are not promised to stay the same across releases,
+so the manifest records the versions).
+
+Within a shard everything follows create_pretraining_data.py, which was also
+run per input shard: "random next" segments come from the documents of the
+same shard, and the instances are shuffled within the shard.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from korpus.errors import InputError
+from korpus.io import write_text_atomic
+from korpus.stats import Stats
+from pretrain.example import encode_examples
+from pretrain.instances import (
+    Document,
+    InstanceBuffer,
+    InstanceMaker,
+    InstanceParams,
+    TokenIds,
+    feature_arrays,
+)
+from pretrain.tfrecord import TFRecordWriter
+from pretrain.wordpiece import Vocab, build_tokenizer, encode_ids
+
+STAGE = "pretrain"
+READ_BATCH_ROWS = 4096
+ENCODE_ROWS = 1024
+ENCODE_SENTENCES = 4096
+WRITE_BATCH = 1024
+
+
+@dataclass(frozen=True)
+class ShardTask:
+    index: int
+    table: pa.Table  # columns: source, sentences
+    origin: str  # where its rows come from, for messages
+
+
+def shard_seed(seed: int, index: int) -> int:
+    """Stable per-shard seed (not Python's salted ``hash``).
+
+    >>> shard_seed(12345, 0) == shard_seed(12345, 0) != shard_seed(12345, 1)
+    True
+    """
+    digest = hashlib.sha256(f"korpus-pretrain:{seed}:{index}".encode()).digest()
+    return int.from_bytes(digest[:8], "little")
+
+
+def record_name(index: int) -> str:
+    return f"pretrain-{index:05d}.tfrecord"
+
+
+def _open_corpus_file(path: Path) -> tuple[pq.ParquetFile, list[str]]:
+    try:
+        pf = pq.ParquetFile(path)
+    except (OSError, pa.ArrowException) as err:
+        raise InputError(path, f"not a readable Parquet file: {err}") from err
+    names = pf.schema_arrow.names
+    if "sentences" not in names:
+        raise InputError(path, "no 'sentences' column: split the corpus into sentences first "
+                               "(korpus split)")
+    field = pf.schema_arrow.field("sentences")
+    if not (pa.types.is_list(field.type) or pa.types.is_large_list(field.type)):
+        raise InputError(path, f"'sentences' must be a list of strings, not {field.type}")
+    columns = ["sentences"] + (["source"] if "source" in names else [])
+    return pf, columns
+
+
+def _row_bytes(sentences: pa.Array) -> np.ndarray:
+    """UTF-8 bytes of the sentences of each row (nulls count 0)."""
+    n = len(sentences)
+    lengths = pc.fill_null(pc.binary_length(pc.list_flatten(sentences)), 0)
+    parents = pc.list_parent_indices(sentences)
+    return np.bincount(parents.to_numpy(), weights=lengths.to_numpy(), minlength=n)[:n]
+
+
+def _normalise(batch: pa.RecordBatch) -> pa.RecordBatch:
+    """Keep ``source`` and ``sentences`` only, with a placeholder source where absent."""
+    sentences = batch.column("sentences")
+    if "source" in batch.schema.names:
+        source = batch.column("source").cast(pa.string())
+    else:
+        source = pa.array(["-"] * len(batch), pa.string())
+    return pa.RecordBatch.from_arrays([source, sentences], names=["source", "sentences"])
+
+
+def plan_shards(files: list[Path], shard_bytes: int) -> Iterator[ShardTask]:
+    """Stream the corpus and yield shards of about ``shard_bytes`` of sentence text."""
+    pending: list[pa.RecordBatch] = []
+    origins: list[str] = []
+    pending_bytes = 0
+    index = 0
+
+    def emit() -> ShardTask:
+        nonlocal pending, origins, pending_bytes, index
+        task = ShardTask(index, pa.Table.from_batches(pending), "; ".join(origins))
+        pending, origins, pending_bytes, index = [], [], 0, index + 1
+        return task
+
+    for path in files:
+        pf, columns = _open_corpus_file(path)
+        row = 0
+        try:
+            batches = pf.iter_batches(batch_size=READ_BATCH_ROWS, columns=columns)
+            for raw in batches:
+                batch = _normalise(raw)
+                sizes = np.cumsum(_row_bytes(batch.column("sentences")))
+                start = 0
+                while start < len(batch):
+                    base = sizes[start - 1] if start else 0
+                    need = shard_bytes - pending_bytes
+                    stop = int(np.searchsorted(sizes, base + need, side="left")) + 1
+                    stop = min(stop, len(batch))
+                    pending.append(batch.slice(start, stop - start))
+                    origins.append(f"{path.name} rows {row + start}-{row + stop - 1}")
+                    pending_bytes += int(sizes[stop - 1] - base)
+                    start = stop
+                    if pending_bytes >= shard_bytes:
+                        yield emit()
+                row += len(batch)
+        except (OSError, pa.ArrowException) as err:
+            raise InputError(path, f"cannot read rows after row {row}: {err}") from err
+    if pending and any(len(b) for b in pending):
+        yield emit()
+
+
+# --- one shard ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ShardConfig:
+    """Everything a worker needs besides the shard itself (picklable)."""
+
+    vocab: Vocab
+    params: InstanceParams
+    seed: int
+    records_dir: Path
+    reports_dir: Path
+    fingerprint: str
+
+
+class ShardWorker:
+    """Tokenise, make instances, write one shard; holds the tokenizer between shards."""
+
+    def __init__(self, config: ShardConfig):
+        self.config = config
+        self.tokenizer = build_tokenizer(config.vocab)
+        vocab = config.vocab
+        self.unk = vocab.unk_id
+        self.maker = InstanceMaker(config.params, TokenIds(
+            cls=vocab.cls_id, sep=vocab.sep_id, mask=vocab.mask_id, vocab_size=vocab.size,
+            continuation=tuple(vocab.continuation_mask().tolist())
+            if config.params.do_whole_word_mask else (),
+        ))
+
+    def documents(self, task: ShardTask, stats: Stats) -> tuple[list[Document], list[str]]:
+        """Tokenised non-empty documents of the shard, in corpus order."""
+        sources_col = task.table.column("source").to_pylist()
+        names = sorted(set(sources_col))
+        source_index = {name: i for i, name in enumerate(names)}
+        rows = task.table.column("sentences").to_pylist()
+        docs: list[Document] = []
+        for start in range(0, len(rows), ENCODE_ROWS):
+            docs.extend(self._encode_rows(rows[start:start + ENCODE_ROWS],
+                                          sources_col[start:start + ENCODE_ROWS],
+                                          source_index, stats))
+        return docs, names
+
+    def _encode_rows(self, rows, sources, source_index, stats: Stats) -> list[Document]:
+        texts: list[str] = []
+        owners: list[int] = []
+        for r, sentences in enumerate(rows):
+            for sentence in sentences or ():
+                text = sentence.strip() if sentence else ""
+                if text:
+                    texts.append(text)
+                    owners.append(r)
+                else:
+                    stats.drop(STAGE, sources[r], "empty_sentence")
+        encoded: list[list[int]] = []
+        for start in range(0, len(texts), ENCODE_SENTENCES):
+            encoded.extend(encode_ids(self.tokenizer, texts[start:start + ENCODE_SENTENCES]))
+        per_row: list[list[list[int]]] = [[] for _ in rows]
+        for r, ids in zip(owners, encoded, strict=True):
+            if ids:
+                per_row[r].append(ids)
+            else:
+                stats.drop(STAGE, sources[r], "sentence_without_tokens")
+        docs = []
+        for r, sentence_ids in enumerate(per_row):
+            source = sources[r]
+            stats.add(STAGE, source, "documents")
+            if not sentence_ids:
+                stats.drop(STAGE, source, "empty_document")
+                continue
+            lengths = [len(s) for s in sentence_ids]
+            flat = np.fromiter((t for s in sentence_ids for t in s), dtype=np.int32,
+                               count=sum(lengths))
+            bounds = [0, *np.cumsum(lengths).tolist()]
+            stats.add(STAGE, source, "sentences", len(lengths))
+            stats.add(STAGE, source, "tokens", len(flat))
+            stats.add(STAGE, source, "unk_tokens", int(np.count_nonzero(flat == self.unk)))
+            docs.append(Document(flat, bounds, source_index[source]))
+        return docs
+
+    def run(self, task: ShardTask) -> dict:
+        """Write the shard's TFRecord file and its report; return the report."""
+        started = time.perf_counter()
+        cfg = self.config
+        stats = Stats()
+        docs, names = self.documents(task, stats)
+        buffer = InstanceBuffer(cfg.params.max_seq_length, cfg.params.max_predictions_per_seq,
+                                cfg.vocab.size)
+        seed = shard_seed(cfg.seed, task.index)
+        rng, gen = random.Random(seed), np.random.default_rng(seed)
+        order = self.maker.create_training_instances(docs, rng, gen, buffer) if docs else []
+        del docs
+        cols = buffer.columns()
+        path = cfg.records_dir / record_name(task.index)
+        with TFRecordWriter(path) as writer:
+            order_arr = np.asarray(order, dtype=np.int64)
+            for start in range(0, len(order_arr), WRITE_BATCH):
+                rows = order_arr[start:start + WRITE_BATCH]
+                writer.write_many(encode_examples(feature_arrays(cols, rows)))
+        self._count_instances(cols, names, stats)
+        report = {
+            "shard": task.index,
+            "fingerprint": cfg.fingerprint,
+            "file": path.name,
+            "bytes": writer.bytes,
+            "sha256": writer.sha256,
+            "instances": writer.count,
+            "origin": task.origin,
+            "seconds": round(time.perf_counter() - started, 3),
+            "stats": stats.to_dict(),
+        }
+        write_text_atomic(cfg.reports_dir / report_name(task.index),
+                          json.dumps(report, ensure_ascii=False, indent=1, sort_keys=True))
+        return report
+
+    @staticmethod
+    def _count_instances(cols: dict[str, np.ndarray], names: list[str], stats: Stats) -> None:
+        for i, name in enumerate(names):
+            mine = cols["source"] == i
+            n = int(np.count_nonzero(mine))
+            if not n:
+                continue
+            stats.add(STAGE, name, "instances", n)
+            stats.add(STAGE, name, "random_next", int(np.count_nonzero(cols["random_next"][mine])))
+            stats.add(STAGE, name, "masked_lm_predictions", int(cols["n_pred"][mine].sum()))
+            stats.add(STAGE, name, "instance_tokens", int(cols["n_tokens"][mine].sum()))
+
+
+def report_name(index: int) -> str:
+    return f"pretrain-{index:05d}.json"
