@@ -1,62 +1,74 @@
 """Exact document dedup as a global step: hash per shard, then keep one per hash.
 
-Keep rule (deterministic for any worker count or shard order): the longest
-text, then the smallest id.
+Two documents are the same when their canonical forms (:mod:`dedup.keys`:
+no whitespace or punctuation, case folded) are equal. Each group keeps one
+copy by the rule of :mod:`dedup.keep` (the longest, then the smallest id),
+so the output is the same for any worker count or shard order.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from dedup.keys import text_key
+from dedup.keep import assign_kept, write_drops
+from dedup.keys import content_hash, text_key
+from dedup.report import TABLE_PATH_KEY, write_report
 from korpus.io import atomic_path
 from korpus.stats import Stats
 
-SIDECAR_SCHEMA = pa.schema([("shard", pa.int32()), ("row", pa.int32()), ("id", pa.string()),
-                            ("source", pa.string()), ("length", pa.int64()), ("key", pa.uint64())])
+REASON = "exact_duplicate"
+BATCH_ROWS = 10_000
+SIDECAR_FIELDS = [("shard", pa.int32()), ("row", pa.int32()), ("id", pa.string()), ("source", pa.string()),
+                  ("length", pa.int64()), ("tiebreak", pa.uint64()), ("key", pa.uint64())]
 
 
+@dataclass
 class ExactDedup:
-    name = "exact_dedup"
+    name: str = "exact_dedup"
 
     def shard_pass(self, shard_index: int, table_path: Path, out_path: Path, stats: Stats) -> None:
-        cols = {n: [] for n in SIDECAR_SCHEMA.names}
-        pf = pq.ParquetFile(table_path)
+        schema = pa.schema(SIDECAR_FIELDS, metadata={TABLE_PATH_KEY: str(table_path).encode()})
         row = 0
-        for batch in pf.iter_batches(columns=["id", "source", "text"], batch_size=10_000):
-            for rid, source, text in zip(*(batch.column(i).to_pylist() for i in range(3)), strict=True):
-                cols["shard"].append(shard_index)
-                cols["row"].append(row)
-                cols["id"].append(rid)
-                cols["source"].append(source)
-                cols["length"].append(len(text))
-                cols["key"].append(text_key(text))
-                row += 1
-        with atomic_path(out_path) as tmp:
-            pq.write_table(pa.Table.from_pydict(cols, schema=SIDECAR_SCHEMA), tmp, compression="zstd")
+        with atomic_path(out_path) as tmp, pq.ParquetWriter(tmp, schema, compression="zstd") as writer:
+            for batch in pq.ParquetFile(table_path).iter_batches(columns=["id", "source", "text"],
+                                                                 batch_size=BATCH_ROWS):
+                texts = batch.column(2).to_pylist()
+                n = len(texts)
+                writer.write_table(pa.table({
+                    "shard": np.full(n, shard_index, dtype=np.int32),
+                    "row": np.arange(row, row + n, dtype=np.int32),
+                    "id": batch.column(0), "source": batch.column(1),
+                    "length": np.fromiter(map(len, texts), dtype=np.int64, count=n),
+                    "tiebreak": np.fromiter(map(content_hash, texts), dtype=np.uint64, count=n),
+                    "key": np.fromiter(map(text_key, texts), dtype=np.uint64, count=n),
+                }, schema=schema))
+                row += n
+            if row == 0:
+                writer.write_table(schema.empty_table())
 
     def resolve(self, sidecars: list[Path], dropped_before: Path | None, out_path: Path,
                 report_dir: Path, stats: Stats) -> None:
-        docs = pl.scan_parquet([str(p) for p in sidecars])
+        docs = pl.scan_parquet([str(p) for p in sidecars]) if sidecars else _empty()
         if dropped_before is not None:
             docs = docs.join(pl.scan_parquet(str(dropped_before)).select("shard", "row"),
                              on=["shard", "row"], how="anti")
-        ranked = docs.sort(["key", "length", "id"], descending=[False, True, False])
-        ranked = ranked.with_columns(
-            pl.col("id").first().over("key").alias("kept_id"),
-            pl.int_range(pl.len()).over("key").alias("rank"),
-        )
-        dropped = ranked.filter(pl.col("rank") > 0).collect()
-        for source, n in dropped.group_by("source").len().iter_rows():
-            stats.drop(self.name, source, "exact_duplicate", n)
-        report_dir.mkdir(parents=True, exist_ok=True)
-        with atomic_path(report_dir / "removed.parquet") as tmp:
-            dropped.select("id", "source", "kept_id").write_parquet(tmp)
-        drops = dropped.select(pl.col("shard").cast(pl.Int32), pl.col("row").cast(pl.Int32),
-                               pl.lit("exact_duplicate").alias("reason"))
-        with atomic_path(out_path) as tmp:
-            drops.write_parquet(tmp)
+        considered = {s: int(n) for s, n in sorted(docs.group_by("source").len().collect().iter_rows())}
+        repeated = docs.group_by("key").len().filter(pl.col("len") > 1).select("key")
+        members = assign_kept(docs.join(repeated, on="key", how="semi").collect(), "key")
+        for source, n in members.filter(~pl.col("kept")).group_by("source").len().iter_rows():
+            stats.drop(self.name, source, REASON, n)
+        for source, n in considered.items():
+            stats.add(self.name, source, "considered", n)
+        summary = {"step": self.name, "method": "xxh3 of the text without whitespace and punctuation, casefolded"}
+        write_report(report_dir, members, summary, considered, samples=[])
+        write_drops(members, out_path, REASON)
+
+
+def _empty() -> pl.LazyFrame:
+    return pl.LazyFrame(schema={name: pl.from_arrow(pa.array([], t)).dtype for name, t in SIDECAR_FIELDS})

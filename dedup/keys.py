@@ -12,12 +12,22 @@ _NOT_WORD = re.compile(r"[\W_]+")
 def canonical(text: str) -> str:
     """Whitespace and punctuation out, case folded: spacing variants compare equal.
 
+    A text of punctuation or emoji only keeps its symbols (minus whitespace),
+    so that "👍" and "😂" stay different documents.
+
     >>> canonical("안녕 하세요!") == canonical("안녕하세요")
     True
+    >>> canonical("👍 👍"), canonical("😂")
+    ('👍👍', '😂')
     """
-    return _NOT_WORD.sub("", text).casefold()
+    return _NOT_WORD.sub("", text).casefold() or "".join(text.split())
 
 
 def text_key(text: str) -> int:
     """64-bit hash of the canonical form (xxh3: fast, well-distributed)."""
-    return xxhash.xxh3_64_intdigest(canonical(text).encode("utf-8"))
+    return xxhash.xxh3_64_intdigest(canonical(text).encode("utf-8", "surrogatepass"))
+
+
+def content_hash(text: str) -> int:
+    """64-bit hash of the exact text: the last tie-break of the keep rule."""
+    return xxhash.xxh3_64_intdigest(text.encode("utf-8", "surrogatepass"))

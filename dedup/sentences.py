@@ -1,0 +1,127 @@
+"""Boilerplate sentences: one sentence repeated across many documents.
+
+Each sentence of at least ``min_chars`` canonical characters (see
+:func:`dedup.keys.canonical`) is hashed; copies of one sentence beyond the
+first ``copies`` (ordered by document id, then position: deterministic) are
+marked for removal.
+
+What this step changes in the corpus today: a document made *only* of
+removed copies is dropped (reason ``boilerplate_only``). Removing single
+sentences from the documents that stay needs a rewrite of their rows in
+``korpus.write``; until the core does that, the sentences are listed in
+``report/sentence_drops.parquet`` (``shard``, ``row``, ``sentence``) and counted,
+and the most repeated ones are shown in ``report/sentences.json``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from dedup.keys import canonical, text_key
+from dedup.report import TABLE_PATH_KEY, read_texts
+from korpus.io import atomic_path, write_text_atomic
+from korpus.stats import Stats
+
+REASON = "boilerplate_only"
+BATCH_ROWS = 10_000
+TOP_SENTENCES = 50
+SIDECAR_FIELDS = [("shard", pa.int32()), ("row", pa.int32()), ("sentence", pa.int32()), ("id", pa.string()),
+                  ("source", pa.string()), ("key", pa.uint64()), ("eligible", pa.bool_())]
+
+
+@dataclass
+class SentenceDedup:
+    copies: int = 1  # copies of a sentence kept
+    min_chars: int = 10  # shorter sentences ("네.", "감사합니다.") are never boilerplate
+    name: str = "sentence_dedup"
+
+    def shard_pass(self, shard_index: int, table_path: Path, out_path: Path, stats: Stats) -> None:
+        schema = pa.schema(SIDECAR_FIELDS, metadata={TABLE_PATH_KEY: str(table_path).encode()})
+        row = 0
+        with atomic_path(out_path) as tmp, pq.ParquetWriter(tmp, schema, compression="zstd") as writer:
+            for batch in pq.ParquetFile(table_path).iter_batches(columns=["id", "source", "sentences"],
+                                                                 batch_size=BATCH_ROWS):
+                lists = batch.column(2)
+                parent = pc.list_parent_indices(lists).to_numpy()
+                flat = pc.list_flatten(lists).to_pylist()
+                starts = lists.offsets.to_numpy()[:-1] - lists.offsets[0].as_py()
+                forms = [canonical(s) for s in flat]
+                writer.write_table(pa.table({
+                    "shard": np.full(len(flat), shard_index, dtype=np.int32),
+                    "row": (row + parent).astype(np.int32),
+                    "sentence": (np.arange(len(flat)) - starts[parent]).astype(np.int32),
+                    "id": batch.column(0).take(parent), "source": batch.column(1).take(parent),
+                    "key": np.fromiter(map(text_key, flat), dtype=np.uint64, count=len(flat)),
+                    "eligible": np.fromiter((len(f) >= self.min_chars for f in forms), dtype=bool,
+                                            count=len(flat)),
+                }, schema=schema))
+                row += batch.num_rows
+            writer.write_table(schema.empty_table())
+
+    def resolve(self, sidecars: list[Path], dropped_before: Path | None, out_path: Path,
+                report_dir: Path, stats: Stats) -> None:
+        sents = pl.scan_parquet([str(p) for p in sidecars]) if sidecars else _empty()
+        if dropped_before is not None:
+            sents = sents.join(pl.scan_parquet(str(dropped_before)).select("shard", "row"),
+                               on=["shard", "row"], how="anti")
+        repeated = (sents.filter("eligible").group_by("key").len().filter(pl.col("len") > self.copies)
+                    .select("key"))
+        copies = (sents.join(repeated, on="key", how="semi")
+                  .sort(["key", "id", "sentence", "shard", "row"])
+                  .with_columns(pl.int_range(pl.len()).over("key").alias("copy"),
+                                pl.len().over("key").alias("count"))
+                  .collect())
+        removed = copies.filter(pl.col("copy") >= self.copies)
+        report_dir.mkdir(parents=True, exist_ok=True)
+        with atomic_path(report_dir / "sentence_drops.parquet") as tmp:
+            removed.select("shard", "row", "sentence").sort("shard", "row", "sentence").write_parquet(tmp)
+        for source, n in removed.group_by("source").len().iter_rows():
+            stats.add(self.name, source, "sentences_marked", n)
+        emptied = self.emptied_rows(sents, removed)
+        for source, n in emptied.group_by("source").len().iter_rows():
+            stats.drop(self.name, source, REASON, n)
+        self.write_summary(report_dir, sidecars, copies, removed, emptied)
+        with atomic_path(out_path) as tmp:
+            emptied.select(pl.col("shard").cast(pl.Int32), pl.col("row").cast(pl.Int32),
+                           pl.lit(REASON).alias("reason")).sort("shard", "row").write_parquet(tmp)
+
+    def emptied_rows(self, sents: pl.LazyFrame, removed: pl.DataFrame) -> pl.DataFrame:
+        """Documents every sentence of which is a removed copy."""
+        gone = removed.group_by("shard", "row").agg(pl.len().alias("gone"), pl.col("source").first())
+        totals = (sents.join(gone.lazy().select("shard", "row"), on=["shard", "row"], how="semi")
+                  .group_by("shard", "row").len().collect())
+        return gone.join(totals, on=["shard", "row"]).filter(pl.col("gone") == pl.col("len"))
+
+    def write_summary(self, report_dir: Path, sidecars: list[Path], copies: pl.DataFrame,
+                      removed: pl.DataFrame, emptied: pl.DataFrame) -> None:
+        top = (copies.filter(pl.col("copy") == 0).sort(["count", "key"], descending=[True, False])
+               .head(TOP_SENTENCES))
+        texts = read_sentences(sidecars, top.select("shard", "row", "sentence").rows())
+        summary = {
+            "step": self.name, "copies_kept": self.copies, "min_chars": self.min_chars,
+            "repeated_sentences": int(copies.filter(pl.col("copy") == 0).height),
+            "sentences_marked": removed.height, "documents_dropped": emptied.height,
+            "applied": "documents made only of marked sentences are dropped; the marked sentences of "
+                       "other documents are listed in sentence_drops.parquet, not yet removed",
+            "most_repeated": [{"count": int(c), "first_id": i, "sentence": texts.get((s, r, k))}
+                              for s, r, k, i, c in top.select("shard", "row", "sentence", "id", "count").rows()],
+        }
+        write_text_atomic(report_dir / "sentences.json", json.dumps(summary, ensure_ascii=False, indent=2))
+
+
+def read_sentences(sidecars: list[Path], wanted: list[tuple[int, int, int]]) -> dict[tuple[int, int, int], str]:
+    """Sentence texts by ``(shard, row, index)`` from the map shards."""
+    lists = read_texts(sidecars, [(s, r) for s, r, _ in wanted], column="sentences")
+    return {(s, r, k): lists[(s, r)][k] for s, r, k in wanted if (s, r) in lists}
+
+
+def _empty() -> pl.LazyFrame:
+    return pl.LazyFrame(schema={name: pl.from_arrow(pa.array([], t)).dtype for name, t in SIDECAR_FIELDS})
