@@ -5,12 +5,11 @@ Each sentence of at least ``min_chars`` canonical characters (see
 first ``copies`` (ordered by document id, then position: deterministic) are
 marked for removal.
 
-What this step changes in the corpus today: a document made *only* of
-removed copies is dropped (reason ``boilerplate_only``). Removing single
-sentences from the documents that stay needs a rewrite of their rows in
-``korpus.write``; until the core does that, the sentences are listed in
-``report/sentence_drops.parquet`` (``shard``, ``row``, ``sentence``) and counted,
-and the most repeated ones are shown in ``report/sentences.json``.
+A document made *only* of removed copies is dropped (reason
+``boilerplate_only``); from the documents that stay, the write phase removes
+the marked sentences listed in ``sentence_drops.parquet`` beside the step's
+drops (``shard``, ``row``, ``sentence`` index), see :mod:`korpus.write`. The
+most repeated sentences are shown in ``report/sentences.json``.
 """
 
 from __future__ import annotations
@@ -29,6 +28,7 @@ from dedup.keys import canonical, text_key
 from dedup.report import TABLE_PATH_KEY, read_texts
 from korpus.io import atomic_path, write_text_atomic
 from korpus.stats import Stats
+from korpus.steps import SENTENCE_DROPS
 
 REASON = "boilerplate_only"
 BATCH_ROWS = 10_000
@@ -81,7 +81,7 @@ class SentenceDedup:
                   .collect())
         removed = copies.filter(pl.col("copy") >= self.copies)
         report_dir.mkdir(parents=True, exist_ok=True)
-        with atomic_path(report_dir / "sentence_drops.parquet") as tmp:
+        with atomic_path(out_path.with_name(SENTENCE_DROPS)) as tmp:
             removed.select("shard", "row", "sentence").sort("shard", "row", "sentence").write_parquet(tmp)
         for source, n in removed.group_by("source").len().iter_rows():
             stats.add(self.name, source, "sentences_marked", n)
@@ -109,8 +109,8 @@ class SentenceDedup:
             "step": self.name, "copies_kept": self.copies, "min_chars": self.min_chars,
             "repeated_sentences": int(copies.filter(pl.col("copy") == 0).height),
             "sentences_marked": removed.height, "documents_dropped": emptied.height,
-            "applied": "documents made only of marked sentences are dropped; the marked sentences of "
-                       "other documents are listed in sentence_drops.parquet, not yet removed",
+            "applied": "documents made only of marked sentences are dropped; the marked sentences are "
+                       "removed from the documents that stay (sentences and text)",
             "most_repeated": [{"count": int(c), "first_id": i, "sentence": texts.get((s, r, k))}
                               for s, r, k, i, c in top.select("shard", "row", "sentence", "id", "count").rows()],
         }

@@ -15,7 +15,10 @@ runs in two parts so that the heavy work stays parallel:
    sidecars and writes the rows to drop as Parquet with columns
    ``shard`` (int32), ``row`` (int32), ``reason`` (string); ``dropped_before``
    is the same kind of file from earlier global steps (or ``None``) so a
-   step ignores rows already removed.
+   step ignores rows already removed. A step that removes single sentences
+   also writes ``sentence_drops.parquet`` beside ``out_path`` (``shard``,
+   ``row``, ``sentence`` = index in the row's ``sentences``); the write phase
+   removes them from the rows that stay.
 """
 
 from __future__ import annotations
@@ -47,6 +50,7 @@ class GlobalStep(Protocol):
 
 
 DROP_COLUMNS = ("shard", "row", "reason")
+SENTENCE_DROPS = "sentence_drops.parquet"
 
 
 def run_steps(records: Iterable[Record], steps: list[RecordStep], stats: Stats) -> Iterator[Record]:

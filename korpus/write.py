@@ -19,6 +19,7 @@ import pyarrow.parquet as pq
 from korpus.io import ROW_GROUP_ROWS, TMP_PREFIX, atomic_path, parquet_writer, write_text_atomic
 from korpus.schema import CORPUS_SCHEMA
 from korpus.stats import Stats
+from korpus.steps import SENTENCE_DROPS
 
 
 def is_dir_output(out: str) -> bool:
@@ -51,12 +52,63 @@ def dropped_rows(shard_index: int, drop_files: list[Path]) -> pa.Array:
     return rows.to_arrow().column("row").combine_chunks()
 
 
+def dropped_sentences(shard_index: int, drop_files: list[Path]) -> dict[int, set[int]]:
+    """Row -> indices of sentences that global steps removed (boilerplate)."""
+    files = [str(f.with_name(SENTENCE_DROPS)) for f in drop_files if f.with_name(SENTENCE_DROPS).exists()]
+    if not files:
+        return {}
+    marked = (pl.scan_parquet(files).filter(pl.col("shard") == shard_index)
+              .group_by("row").agg(pl.col("sentence")).collect())
+    return {row: set(idx) for row, idx in marked.iter_rows()}
+
+
+def remove_sentences(batch: pa.RecordBatch, offset: int, marked: dict[int, set[int]]) -> pa.RecordBatch:
+    """Rewrite ``sentences`` and ``text`` of the rows that lost sentences."""
+    rows = [r - offset for r in marked if offset <= r < offset + batch.num_rows]
+    if not rows:
+        return batch
+    texts = batch.column("text").to_pylist()
+    sentences = batch.column("sentences").to_pylist()
+    for r in rows:
+        gone = marked[r + offset]
+        texts[r] = cut_sentences(texts[r], sentences[r], gone)
+        sentences[r] = [s for k, s in enumerate(sentences[r]) if k not in gone]
+    cols = {name: batch.column(name) for name in batch.schema.names}
+    cols["text"] = pa.array(texts, pa.string())
+    cols["sentences"] = pa.array(sentences, pa.list_(pa.string()))
+    return pa.RecordBatch.from_pydict(cols, schema=batch.schema)
+
+
+def cut_sentences(text: str, sentences: list[str], gone: set[int]) -> str:
+    """Remove the given sentences from ``text``, found in order (a splitter keeps them in order).
+
+    >>> cut_sentences("광고입니다. 본문이다. 광고입니다.", ["광고입니다.", "본문이다.", "광고입니다."], {2})
+    '광고입니다. 본문이다.'
+    """
+    out, keep_from, search_from = [], 0, 0
+    for k, sentence in enumerate(sentences):
+        at = text.find(sentence, search_from)
+        if at < 0:
+            continue
+        search_from = at + len(sentence)
+        if k in gone:
+            out.append(text[keep_from:at])
+            keep_from = search_from
+    out.append(text[keep_from:])
+    from cleaners.normalize import fold_whitespace
+
+    return fold_whitespace("".join(out))
+
+
 def kept_batches(shard_index: int, map_path: Path, drop_files: list[Path]):
-    """Record batches of one map shard without its dropped rows, in row order."""
+    """Record batches of one map shard without its dropped rows and sentences, in row order."""
     drop = dropped_rows(shard_index, drop_files)
+    marked = dropped_sentences(shard_index, drop_files)
     offset = 0
     for batch in pq.ParquetFile(map_path).iter_batches(batch_size=ROW_GROUP_ROWS):
         n = batch.num_rows
+        if marked:
+            batch = remove_sentences(batch, offset, marked)
         if len(drop):
             idx = pa.array(np.arange(offset, offset + n, dtype=np.int32))
             batch = batch.filter(pc.invert(pc.is_in(idx, value_set=drop)))

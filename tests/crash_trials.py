@@ -12,6 +12,7 @@ if any trial differs. ``tests/test_crash_resume.py`` runs a few trials in CI.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import random
@@ -102,10 +103,8 @@ def _kill_tree(pid: int) -> None:
     kids = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()
     os.kill(pid, signal.SIGKILL)
     for kid in kids:
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.kill(int(kid), signal.SIGKILL)
-        except ProcessLookupError:
-            pass
 
 
 def _compare(tally: Tally, trial: int, expected: pl.DataFrame, got: pl.DataFrame, trial_dir: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import signal
 import subprocess
 import sys
@@ -13,10 +14,10 @@ from pathlib import Path
 import polars as pl
 import pyarrow.parquet as pq
 import pytest
-
 from conftest import REPO, run_korpus
+
 from korpus.build import build
-from korpus.config import BuildConfig, SourceSpec
+from korpus.config import BuildConfig
 from korpus.schema import CORPUS_SCHEMA
 
 SAMPLE = REPO / "korpus" / "sample"
@@ -111,7 +112,9 @@ def test_directory_output_writes_shards_and_stats(tmp_path):
 
 def test_ranges_of_one_file_give_the_same_rows_as_one_shard(tmp_path):
     src = tmp_path / "big.txt"
-    src.write_text("".join(f"{i}번째 댓글입니다 정말 재미있네요\n" for i in range(3000)), encoding="utf-8")
+    rng = random.Random(3)
+    words = "오늘 날씨 정말 좋네요 기사 잘 봤습니다 출근길 눈 버스 늦었어요 도서관 시장 경제 환율 걱정 영화 배우".split()
+    src.write_text("".join(" ".join(rng.choices(words, k=12)) + f" {i}\n" for i in range(3000)), encoding="utf-8")
     one = tmp_path / "one.parquet"
     many = tmp_path / "many.parquet"
     cmd = ["build", "--source", f"comments={src}", "--workers", "2"]
@@ -121,7 +124,7 @@ def test_ranges_of_one_file_give_the_same_rows_as_one_shard(tmp_path):
     stats = json.loads(many.with_suffix(".stats.json").read_text())
     assert stats["counts"]["write"]["*"]["shards"] > 10
     assert a.equals(b)
-    assert a.height == 3000 and a["id"][2999] == "comments/big:3000"
+    assert a.height > 2900 and a["id"][-1] == "comments/big:3000"
 
 
 def test_output_loads_in_other_tools(sample_corpus):

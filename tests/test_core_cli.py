@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 import typer
-
 from conftest import REPO, run_korpus
+
 from korpus.cli.main import app
 
 

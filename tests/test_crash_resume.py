@@ -1,7 +1,6 @@
 """A few kill-and-resume trials (the benchmark runs 20: tests/crash_trials.py)."""
 
 import pytest
-
 from crash_trials import run_trials
 
 pytestmark = pytest.mark.crash

@@ -202,7 +202,7 @@ def test_sentence_dedup_marks_copies_beyond_k_and_drops_boilerplate_only_rows(tm
         write_records(part, tables[-1])
     drops, stats = run(SentenceDedup(copies=2), tables, tmp_path)
     assert ids_at(tables, drops) == {"n/4"} and set(drops["reason"]) == {"boilerplate_only"}
-    marked = pl.read_parquet(tmp_path / "report/sentence_drops.parquet")
+    marked = pl.read_parquet(tmp_path / "sentence_drops.parquet")  # beside drops.parquet
     # Copies ordered by id: n/1 and n/2 keep theirs, n/3 (shard 0 row 0, sentence 1) and n/4 lose it.
     assert sorted(marked.rows()) == [(0, 0, 1), (1, 1, 0)]
     assert stats.get("sentence_dedup", "news", "sentences_marked") == 2

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-
 from conftest import run_korpus
 
 pytestmark = pytest.mark.ray

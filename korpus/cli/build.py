@@ -24,8 +24,16 @@ def register(app: typer.Typer) -> None:
         splitter: str = typer.Option(None, "--splitter", help="Sentence splitter (see `korpus split --help`)."),
         export_txt: Path = typer.Option(None, "--export-txt",
                                         help="Also write BERT text: one sentence per line, blank line between documents."),
+        text_field: str = typer.Option(None, "--text-field",
+                                       help="Key/column with the text (jsonl, news JSON/CSV/Parquet, comments TSV)."),
+        id_field: str = typer.Option(None, "--id-field", help="Key/column with the document id."),
+        title_field: str = typer.Option(None, "--title-field", help="Key/column with the title (jsonl, news)."),
+        date_field: str = typer.Option(None, "--date-field", help="Key/column with the date (jsonl, news)."),
+        encoding: str = typer.Option(None, "--encoding",
+                                     help="Input encoding of text sources: auto (default), utf-8, cp949/euc-kr."),
     ) -> None:
         """Read sources, clean, split into sentences, deduplicate and write a Parquet corpus."""
+        from crawlers.readers import apply_reader_flags
         from korpus.build import build as run_build
         from korpus.cli.progress import BuildProgress
         from korpus.config import load_config, parse_source_flag
@@ -33,6 +41,8 @@ def register(app: typer.Typer) -> None:
         cfg = load_config(config)
         if source:
             cfg.sources = [parse_source_flag(s) for s in source]
+        apply_reader_flags(cfg.sources, {"text_field": text_field, "id_field": id_field, "title_field": title_field,
+                                         "date_field": date_field, "encoding": encoding})
         for name, value in (("out", out), ("work_dir", work_dir), ("workers", workers), ("engine", engine),
                             ("ray_address", ray_address), ("export_txt", export_txt)):
             if value is not None:

@@ -1,14 +1,50 @@
-"""``korpus split``."""
+"""``korpus split``: a thin layer over :mod:`cleaners.split` and :mod:`cleaners.docs_text`."""
 
 from __future__ import annotations
 
 import typer
 
-from korpus.errors import NotBuiltYet
-
 
 def register(app: typer.Typer) -> None:
     @app.command("split")
-    def split() -> None:
-        """Split documents from stdin into sentences."""
-        raise NotBuiltYet("`korpus split` is not built yet (issue #5)")
+    def split(
+        splitter: str = typer.Option(
+            "fast", "--splitter", "-s",
+            help="fast (default: rules + a MeCab check), rules (no dependency), kss-mecab, kss-punct, "
+                 "kss-fast, kss-pecab, none."),
+        join: str = typer.Option(
+            "space", "--join",
+            help="How a document's lines are joined before splitting: space (default), none (the kss "
+                 "gold format, lines keep their own spaces), newline (every line break ends a sentence)."),
+    ) -> None:
+        """Split documents from stdin (blank line between documents) into one sentence per line.
+
+        The output has a blank line between documents, like the gold and BERT text format.
+        """
+        import sys
+
+        from cleaners.docs_text import JOINS, format_documents, split_documents
+        from cleaners.split import get_splitter
+        from korpus.errors import ConfigError
+
+        if join not in JOINS:
+            raise ConfigError(f"--join {join!r}: expected one of {', '.join(JOINS)}")
+        split_fn = get_splitter(splitter)
+        out = sys.stdout
+        for line in format_documents(split_documents(_stdin_lines(), split_fn, join)):
+            out.write(line + "\n")
+        out.flush()
+
+
+def _stdin_lines():
+    """Lines of stdin decoded as UTF-8; a bad byte is an error naming the line."""
+    import sys
+
+    from korpus.errors import InputError
+
+    for n, raw in enumerate(sys.stdin.buffer, start=1):
+        try:
+            yield raw.decode("utf-8")
+        except UnicodeDecodeError as err:
+            raise InputError("<stdin>", f"not valid UTF-8 ({err.reason} at column {err.start + 1})",
+                             line=n) from None

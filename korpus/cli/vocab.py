@@ -47,6 +47,7 @@ def register(app: typer.Typer) -> None:
             sample=sample, max_sample_bytes=int(max_sample_mb * 1_000_000), heldout=heldout,
             heldout_sentences=heldout_sentences, seed=seed,
         )
-        report = train_vocab(source, out, options, compare_with=compare)
+        report = train_vocab(source, out, options, compare_with=compare,
+                             log=lambda line: typer.echo(line, err=True))
         for line in summary_lines(report):
             typer.echo(line)
