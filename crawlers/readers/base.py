@@ -32,14 +32,22 @@ class InputShard:
     end: int | None = None  # None: to the end of the file
     first_line: int = 1  # 1-based number of the first line owned by this range
     options: tuple[tuple[str, Any], ...] = field(default_factory=tuple)
+    # What the plan learned about the file (detected encoding, TSV header, page stride):
+    # not reader options, so never passed back to the reader's constructor.
+    hints: tuple[tuple[str, Any], ...] = field(default_factory=tuple)
 
     def option(self, name: str, default: Any = None) -> Any:
         return dict(self.options).get(name, default)
 
+    def hint(self, name: str, default: Any = None) -> Any:
+        return dict(self.hints).get(name, default)
+
     def describe(self) -> str:
-        if self.start == 0 and self.end is None:
-            return self.path
-        return f"{self.path}[{self.start}:{self.end if self.end is not None else ''}]"
+        where = self.path
+        if self.start != 0 or self.end is not None:
+            where += f"[{self.start}:{self.end if self.end is not None else ''}]"
+        stride = self.hint("stride")
+        return where + (f" (pages {stride[0]} mod {stride[1]})" if stride else "")
 
 
 class Reader:
@@ -62,9 +70,10 @@ class Reader:
     def plan(self, path: str) -> list[InputShard]:
         return [self.shard(f) for f in expand_path(path, self.suffixes)]
 
-    def shard(self, path: Path, start: int = 0, end: int | None = None, first_line: int = 1) -> InputShard:
+    def shard(self, path: Path, start: int = 0, end: int | None = None, first_line: int = 1,
+              hints: dict[str, Any] | None = None) -> InputShard:
         opts = tuple(sorted(self.options.items()))
-        return InputShard(self.kind, str(path), start, end, first_line, opts)
+        return InputShard(self.kind, str(path), start, end, first_line, opts, tuple(sorted((hints or {}).items())))
 
     def read(self, shard: InputShard, stats: Stats) -> Iterator[Record]:
         raise NotImplementedError

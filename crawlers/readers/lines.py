@@ -1,50 +1,71 @@
-"""Line-oriented sources: comments (one per line), plain text, JSONL."""
+"""Line-oriented sources: plain text and JSON Lines (comments live in ``comments.py``)."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any, ClassVar
 
-from crawlers.readers.base import InputShard, Reader
-from crawlers.readers.files import iter_lines, plan_line_ranges
+from crawlers.readers.base import RANGE_BYTES, InputShard, Reader
+from crawlers.readers.encoding import AUTO, check_encoding
+from crawlers.readers.fields import FieldMap, mapped_record, missing_text
+from crawlers.readers.files import (
+    INVALID_BYTES,
+    doc_stem,
+    encoding_hint,
+    file_stem,
+    iter_lines,
+    note_file,
+    plan_line_ranges,
+    shard_encoding,
+)
+from korpus.errors import ConfigError
 from korpus.schema import Record, make_id
 from korpus.stats import Stats
 
-
-class CommentsReader(Reader):
-    """One comment per line (the KcBERT dump layout). Id: ``comments/<file stem>:<line>``."""
-
-    kind = "comments"
-    suffixes = (".txt", ".txt.gz", ".txt.bz2", ".tsv")
-    option_defaults = {"encoding": "utf-8"}
-
-    def plan(self, path: str) -> list[InputShard]:
-        return plan_line_ranges(self, path)
-
-    def read(self, shard: InputShard, stats: Stats) -> Iterator[Record]:
-        stem = _stem(shard.path)
-        for lineno, line in iter_lines(shard, stats, self.kind):
-            stats.add("read", self.kind, "lines")
-            if not line.strip():
-                continue
-            yield Record(id=make_id(self.kind, f"{stem}:{lineno}"), source=self.kind, text=line)
+TEXT_OPTIONS = {"encoding": AUTO, "invalid_bytes": "replace"}
 
 
-class TextReader(Reader):
+class LineReader(Reader):
+    """Common options of line readers: ``encoding`` (auto, utf-8, cp949...) and ``invalid_bytes``."""
+
+    range_bytes: ClassVar[int] = RANGE_BYTES  # byte range per shard of a big plain file
+
+    def __init__(self, **options: Any):
+        super().__init__(**options)
+        self.options["encoding"] = check_encoding(self.options["encoding"], self.kind)
+        if self.options["invalid_bytes"] not in INVALID_BYTES:
+            raise ConfigError(f"source kind '{self.kind}': invalid_bytes must be one of {', '.join(INVALID_BYTES)}"
+                              f" (got {self.options['invalid_bytes']!r})")
+
+    def file_hints(self, f: Path) -> dict[str, Any]:
+        return encoding_hint(self.options["encoding"], f)
+
+    def lines(self, shard: InputShard, stats: Stats) -> Iterator[tuple[int, str]]:
+        """The shard's lines, after counting the file and reporting it if empty."""
+        encoding = shard_encoding(shard)
+        if not note_file(shard, stats, self.kind, encoding):
+            return iter(())
+        return iter_lines(shard, stats, self.kind, encoding)
+
+
+class TextReader(LineReader):
     """Plain text; documents separated by blank lines. Id: ``text/<file stem>:<first line>``."""
 
     kind = "text"
     suffixes = (".txt", ".txt.gz", ".txt.bz2")
-    option_defaults = {"encoding": "utf-8"}
+    option_defaults = dict(TEXT_OPTIONS)
 
-    # The base plan (one shard per file) keeps blank-line documents whole.
+    # One shard per file keeps blank-line documents whole.
+    def plan(self, path: str) -> list[InputShard]:
+        return plan_line_ranges(self, path, range_bytes=1 << 62, hints=self.file_hints)
 
     def read(self, shard: InputShard, stats: Stats) -> Iterator[Record]:
-        stem = _stem(shard.path)
+        stem = doc_stem(shard)
         lines: list[str] = []
         first = 0
-        for lineno, line in iter_lines(shard, stats, self.kind):
+        for lineno, line in self.lines(shard, stats):
             if line.strip():
                 if not lines:
                     first = lineno
@@ -59,13 +80,13 @@ class TextReader(Reader):
         return Record(id=make_id(self.kind, f"{stem}:{first}"), source=self.kind, text="\n".join(lines))
 
 
-class JsonlReader(Reader):
+class JsonlReader(LineReader):
     """JSON Lines with a text field and optional id/title/date/url fields."""
 
     kind = "jsonl"
     suffixes = (".jsonl", ".jsonl.gz", ".jsonl.bz2", ".json")
     option_defaults = {
-        "encoding": "utf-8",
+        **TEXT_OPTIONS,
         "text_field": "text",
         "id_field": "id",
         "title_field": "title",
@@ -75,49 +96,33 @@ class JsonlReader(Reader):
     }
 
     def plan(self, path: str) -> list[InputShard]:
-        return plan_line_ranges(self, path)
+        return plan_line_ranges(self, path, self.range_bytes, hints=self.file_hints)
 
     def read(self, shard: InputShard, stats: Stats) -> Iterator[Record]:
-        o = self.options | dict(shard.options)
-        stem = _stem(shard.path)
-        for lineno, line in iter_lines(shard, stats, self.kind):
-            if not line.strip():
-                continue
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as err:
-                stats.problem(shard.path, f"invalid JSON ({err.msg}); line skipped", line=lineno, source=self.kind)
-                continue
-            rec = self._record(obj, o, stem, lineno)
-            if rec is None:
-                stats.problem(shard.path, f"no string field '{o['text_field']}'; line skipped",
-                              line=lineno, source=self.kind)
-                continue
-            yield rec
-
-    def _record(self, obj: object, o: dict, stem: str, lineno: int) -> Record | None:
-        if not isinstance(obj, dict) or not isinstance(obj.get(o["text_field"]), str):
-            return None
-        native = obj.get(o["id_field"])
-        native = f"{stem}:{lineno}" if native in (None, "") else native
-        known = {o["text_field"], o["id_field"], o["title_field"], o["date_field"], o["url_field"]}
-        return Record(
-            id=make_id(self.kind, native),
-            source=o["source_name"],
-            text=obj[o["text_field"]],
-            title=_str_or_none(obj.get(o["title_field"])),
-            date=_str_or_none(obj.get(o["date_field"])),
-            url=_str_or_none(obj.get(o["url_field"])),
-            meta={k: v for k, v in obj.items() if k not in known},
-        )
+        yield from read_jsonl(self, shard, stats, self.options["source_name"])
 
 
-def _str_or_none(value: object) -> str | None:
-    return None if value is None else str(value)
+def read_jsonl(reader: LineReader, shard: InputShard, stats: Stats, source: str) -> Iterator[Record]:
+    """Records of a JSON Lines shard under ``reader``'s field options; bad lines skipped and reported."""
+    fields = FieldMap.from_options(reader.options)
+    stem = doc_stem(shard)
+    for lineno, line in reader.lines(shard, stats):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as err:
+            stats.problem(shard.path, f"invalid JSON ({err.msg}); line skipped", line=lineno, source=reader.kind)
+            continue
+        rec = mapped_record(obj, fields, reader.kind, source, f"{stem}:{lineno}") if isinstance(obj, dict) else None
+        if rec is None:
+            why = missing_text(fields, obj) if isinstance(obj, dict) else "not a JSON object"
+            stats.problem(shard.path, f"{why}; line skipped", line=lineno, source=reader.kind)
+            continue
+        if not rec.text.strip():
+            stats.drop("read", reader.kind, "empty_text")
+            continue
+        yield rec
 
 
-def _stem(path: str) -> str:
-    name = Path(path).name
-    for suffix in (".gz", ".bz2", ".txt", ".tsv", ".jsonl", ".json"):
-        name = name.removesuffix(suffix)
-    return name
+__all__ = ["JsonlReader", "LineReader", "TextReader", "file_stem", "read_jsonl"]
