@@ -1,38 +1,34 @@
-"""Law texts: ``korpus crawl law`` folders (Parquet) or saved lawService.do XML bodies.
+"""Law texts: ``korpus crawl law`` folders (Parquet shards) or saved lawService.do XML bodies.
 
-The XML path here is the first version; the crawler's assembler (issue #3)
-is the full one and this reader defers to it once present.
+Saved bodies go through the crawler's own checks and assembler
+(:mod:`crawlers.law.responses`, :mod:`crawlers.law.assemble`), so a file read
+here gives the same document as the same body crawled.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from pathlib import Path
 
 from lxml import etree
 
+from crawlers.law.assemble import assemble
+from crawlers.law.responses import ItemNotFound, ResponseRejected, check_response, parse_xml
+from crawlers.law.targets import TARGETS
 from crawlers.readers.base import InputShard, Reader, expand_path
 from crawlers.readers.files import open_binary
 from crawlers.readers.parquet import CorpusParquetReader
 from korpus.schema import Record, make_id
 from korpus.stats import Stats
 
-STATUTE_TEXT = ("조문내용", "항내용", "호내용", "목내용", "부칙내용")
-PRECEDENT_TEXT = ("사건명", "판시사항", "판결요지", "판례내용")
-BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
-TAG = re.compile(r"<[^>]+>")
-
-
-def safe_parser() -> etree.XMLParser:
-    """No entity expansion, no DTD, no network: bodies are untrusted."""
-    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+TARGET_BY_ROOT = {spec.body_root: spec for spec in TARGETS.values()}
+MAX_BODY_BYTES = 64 * 1024 * 1024  # one statute is at most a few MB; more is not a body
 
 
 class LawReader(Reader):
     kind = "law"
     suffixes = (".xml", ".parquet")
-    option_defaults: dict = {}
+    option_defaults: dict = {"annex": False}
 
     def plan(self, path: str) -> list[InputShard]:
         return [self.shard(f) for f in expand_path(path, self.suffixes)]
@@ -42,56 +38,51 @@ class LawReader(Reader):
             yield from CorpusParquetReader(source_name=self.kind).read(shard, stats)
             return
         with open_binary(shard.path) as fh:
-            data = fh.read()
+            data = fh.read(MAX_BODY_BYTES + 1)
+        if len(data) > MAX_BODY_BYTES:
+            stats.problem(shard.path, f"larger than {MAX_BODY_BYTES} bytes: not a law body; skipped",
+                          source=self.kind)
+            return
+        rec = self._record(data, shard, stats)
+        if rec is not None:
+            yield rec
+
+    def _record(self, data: bytes, shard: InputShard, stats: Stats) -> Record | None:
         try:
-            root = etree.fromstring(data, safe_parser())
-        except etree.XMLSyntaxError as err:
-            stats.problem(shard.path, f"not well-formed XML ({err}); file skipped", source=self.kind)
-            return
-        rec = law_xml_record(root, Path(shard.path).stem)
-        if rec is None:
-            stats.problem(shard.path, f"unknown law body root <{root.tag}>; file skipped", source=self.kind)
-            return
-        yield rec
+            root = parse_xml(data)
+            spec = TARGET_BY_ROOT.get(root.tag)
+            # The crawler's checks: API refusals, HTML pages and other roots are not documents.
+            root = check_response(data, "application/xml", spec.body_root if spec else "법령", shard.path)
+        except (etree.XMLSyntaxError, ResponseRejected, ItemNotFound) as err:
+            stats.problem(shard.path, f"not a law body: {err}; file skipped", source=self.kind)
+            return None
+        doc = assemble(root, spec.name, include_annex=bool(self.options["annex"]))
+        native = native_id(root, spec.serial_field) or Path(shard.path).stem
+        meta = doc.meta | {"target": spec.name, "file": Path(shard.path).name}
+        date = doc.meta.get(spec.date_field) or _find(root, spec.date_field)
+        return Record(id=make_id("law", f"{spec.name}/{native}"), source="law", title=doc.title or None,
+                      text=doc.text, date=iso_date(date), meta=meta)
 
 
-def law_xml_record(root, fallback_id: str) -> Record | None:
-    if root.tag == "법령":
-        return _statute(root, fallback_id)
-    if root.tag == "PrecService":
-        return _precedent(root, fallback_id)
-    return None
+def native_id(root, serial_field: str) -> str:
+    """The body's own id: a statute's 법령키, else the serial number (판례정보일련번호...)."""
+    for candidate in (root.get("법령키"), _find(root, serial_field),
+                      _find(root, serial_field.replace("일련번호", "정보일련번호"))):
+        if candidate:
+            return candidate
+    return ""
 
 
-def _statute(root, fallback_id: str) -> Record:
-    info = root.find("기본정보")
-    get = (lambda name: (info.findtext(name) or "").strip()) if info is not None else (lambda name: "")
-    title = get("법령명_한글")
-    parts = [title] + [_clean(e.text) for e in root.iter(*STATUTE_TEXT) if e.text and e.text.strip()]
-    native = root.get("법령키") or get("법령ID") or fallback_id
-    meta = {k: get(k) for k in ("법령ID", "공포일자", "시행일자", "소관부처", "법종구분") if get(k)}
-    return Record(id=make_id("law", f"law/{native}"), source="law", title=title,
-                  date=_iso(get("공포일자")), text="\n".join(p for p in parts if p), meta=meta)
+def _find(root, tag: str) -> str:
+    el = next(root.iter(tag), None)
+    return (el.text or "").strip() if el is not None else ""
 
 
-def _precedent(root, fallback_id: str) -> Record:
-    native = (root.findtext("판례정보일련번호") or fallback_id).strip()
-    parts = [_clean(root.findtext(name)) for name in PRECEDENT_TEXT]
-    return Record(id=make_id("law", f"prec/{native}"), source="law", title=(root.findtext("사건명") or "").strip(),
-                  date=_iso((root.findtext("선고일자") or "").strip()), text="\n".join(p for p in parts if p))
+def iso_date(value: str | None) -> str | None:
+    """``20261101`` or ``2026.11.01`` -> ``2026-11-01``.
 
-
-def _clean(text: str | None) -> str:
-    """``<br/>`` to line breaks, other tags out.
-
-    >>> _clean("가<br/>나 <b>다</b>")
-    '가\\n나 다'
+    >>> iso_date("2026.11.01")
+    '2026-11-01'
     """
-    if not text:
-        return ""
-    return TAG.sub("", BR.sub("\n", text)).strip()
-
-
-def _iso(yyyymmdd: str) -> str | None:
-    s = yyyymmdd.replace(".", "")
-    return f"{s[:4]}-{s[4:6]}-{s[6:8]}" if len(s) == 8 and s.isdigit() else (yyyymmdd or None)
+    s = (value or "").replace(".", "").replace("-", "").strip()
+    return f"{s[:4]}-{s[4:6]}-{s[6:8]}" if len(s) == 8 and s.isdigit() else (value or None)
