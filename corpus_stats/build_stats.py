@@ -57,7 +57,7 @@ class Funnel:
     stages: list[str]
     steps: dict[str, dict[str, dict[str, int | None]]]  # source -> step -> {documents, bytes}
     drops: list[Drop]
-    raw_bytes: dict[str, int]  # counts.read.<source>.bytes: text the readers produced
+    raw_bytes: dict[str, int]  # counts.read.<source>.input_bytes (on disk), else .bytes (text read)
     seconds: dict[str, float] = field(default_factory=dict)
     problems: list[dict] = field(default_factory=list)
     problems_dropped: int = 0
@@ -119,7 +119,8 @@ def funnel_from_counts(counts: dict[str, dict[str, dict[str, int]]], path: Path,
     drops = _drops(counts, stages)
     sources = sorted({s for per in counts.values() for s in per if s != ALL_SOURCES})
     steps = {source: _steps(counts, drops, source) for source in sources}
-    raw = {s: keys["bytes"] for s, keys in counts.get("read", {}).items()
+    # Input size on disk where the build recorded it, else the text the readers produced.
+    raw = {s: keys.get("input_bytes", keys["bytes"]) for s, keys in counts.get("read", {}).items()
            if s != ALL_SOURCES and "bytes" in keys}
     seconds = {str(k): float(v) for k, v in (data.get("seconds") or {}).items()
                if isinstance(v, int | float)}

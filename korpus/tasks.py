@@ -25,6 +25,7 @@ def map_shard(shard: InputShard, out_path: Path, config) -> dict:
     """Read one input shard through the record steps into one Parquet shard."""
     stats = Stats()
     t0 = time.perf_counter()
+    stats.add("read", shard.kind, "input_bytes", shard_input_bytes(shard))
     reader = reader_for(shard.kind, **dict(shard.options))
     steps = record_steps(config.clean, config.filter, config.split)
     records = run_steps(_counted(reader.read(shard, stats), stats), steps, stats)
@@ -34,6 +35,17 @@ def map_shard(shard: InputShard, out_path: Path, config) -> dict:
     stats.add("map", "*", "rows", n)
     write_text_atomic(stats_path_for(out_path), stats.to_json())
     return stats.to_dict()
+
+
+def shard_input_bytes(shard: InputShard) -> int:
+    """Bytes of input on disk this shard covers (compressed size for .gz/.bz2)."""
+    try:
+        size = Path(shard.path).stat().st_size
+    except OSError:
+        return 0
+    end = size if shard.end is None else min(shard.end, size)
+    k, of = dict(shard.hints).get("stride", (0, 1))  # stride shards each read the whole file
+    return max(0, end - shard.start) // of + (1 if k < (end - shard.start) % of else 0)
 
 
 def _counted(records: Iterable[Record], stats: Stats) -> Iterator[Record]:
