@@ -1,31 +1,55 @@
-"""Record steps: normalise, filter, split. Each counts what it drops."""
+"""Record steps: normalise, filter, split. Each counts what it drops, with the reason."""
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from collections.abc import Iterable, Iterator
 
 from cleaners.config import CleanConfig, FilterConfig, SplitConfig
-from cleaners.normalize import normalize
+from cleaners.normalize import Normalizer
 from cleaners.split import get_splitter, split_none
 from korpus.schema import Record
 from korpus.stats import Stats
 
+_HANGUL_RUN = re.compile(r"[가-힣ㄱ-ㅎㅏ-ㅣ]+")
+_LETTER_RUN = re.compile(r"[^\W\d_]+")
+_MIN_SHARE_CHARS = 20
+_MIN_LINES = 3
+
 
 class Normalize:
+    """The profile chain of each record's source (``[clean] profiles``), on text and title."""
+
     name = "normalize"
 
     def __init__(self, config: CleanConfig):
         self.config = config
+        self._chains: dict[str, Normalizer] = {}
+
+    def chain_for(self, source: str) -> Normalizer:
+        chain = self._chains.get(source)
+        if chain is None:
+            c = self.config
+            chain = self._chains[source] = Normalizer(
+                c.profile_for(source), pii=c.pii, remove_urls=c.remove_urls, remove_emails=c.remove_emails,
+                emoji=c.emoji, repeats=c.repeats)
+        return chain
 
     def __call__(self, records: Iterable[Record], stats: Stats) -> Iterator[Record]:
         for rec in records:
-            rec.text = normalize(rec.text)
+            chain = self.chain_for(rec.source)
+            before = len(rec.text)
+            rec.text = chain(rec.text)
             if rec.title:
-                rec.title = normalize(rec.title)
+                rec.title = chain(rec.title) or None
+            stats.add(self.name, rec.source, "chars_removed", before - len(rec.text))
             yield rec
 
 
 class QualityFilter:
+    """Drops too short, too long, non-Korean and spam texts, counting each reason."""
+
     name = "filter"
 
     def __init__(self, config: FilterConfig):
@@ -40,15 +64,73 @@ class QualityFilter:
             yield rec
 
     def reject_reason(self, text: str) -> str | None:
+        """Why a text is dropped, or None to keep it.
+
+        >>> f = QualityFilter(FilterConfig())
+        >>> [f.reject_reason(t) for t in ("", "짧다", "이 정도면 충분히 긴 문장입니다", "This is English text only.")]
+        ['empty', 'too_short', None, 'low_hangul']
+        >>> f.reject_reason("ㅋ" * 30 + " 웃기다"), f.reject_reason("같은 줄입니다\\n" * 4)
+        ('char_spam', 'line_spam')
+        """
+        c = self.config
         n = len(text)
-        if n < self.config.min_chars:
+        if n == 0:
+            return "empty"
+        if n < c.min_chars:
             return "too_short"
-        if n > self.config.max_chars:
+        if n > c.max_chars:
             return "too_long"
+        if hangul_ratio(text) < c.min_hangul_ratio:
+            return "low_hangul"
+        if top_char_share(text) > c.max_char_share:
+            return "char_spam"
+        if dup_line_ratio(text) > c.max_dup_line_ratio:
+            return "line_spam"
         return None
 
 
+def hangul_ratio(text: str) -> float:
+    """Hangul's share of the letters (digits, marks and spaces do not count).
+
+    >>> round(hangul_ratio("한국어 text 123"), 3), hangul_ratio("123 !!")
+    (0.429, 1.0)
+    """
+    letters = sum(map(len, _LETTER_RUN.findall(text)))
+    if not letters:
+        return 1.0
+    return sum(map(len, _HANGUL_RUN.findall(text))) / letters
+
+
+def top_char_share(text: str) -> float:
+    """The most frequent non-space character's share, or 0 for texts under 20 such characters.
+
+    >>> top_char_share("ㅋ" * 19 + "a"), top_char_share("짧은 글")
+    (0.95, 0.0)
+    """
+    counts = Counter(text)
+    for ws in (" ", "\n", "\t"):
+        counts.pop(ws, None)
+    total = sum(counts.values())
+    if total < _MIN_SHARE_CHARS:
+        return 0.0
+    return counts.most_common(1)[0][1] / total
+
+
+def dup_line_ratio(text: str) -> float:
+    """The share of lines that repeat an earlier line, or 0 for texts under 3 lines.
+
+    >>> dup_line_ratio("가\\n나\\n가\\n가"), dup_line_ratio("가\\n가")
+    (0.5, 0.0)
+    """
+    lines = text.split("\n")
+    if len(lines) < _MIN_LINES:
+        return 0.0
+    return (len(lines) - len(set(lines))) / len(lines)
+
+
 class SplitSentences:
+    """Fills ``sentences``: the configured splitter, or the whole text for ``keep_whole`` sources."""
+
     name = "split"
 
     def __init__(self, config: SplitConfig):
@@ -56,8 +138,9 @@ class SplitSentences:
 
     def __call__(self, records: Iterable[Record], stats: Stats) -> Iterator[Record]:
         split = get_splitter(self.config.splitter)
+        keep_whole = set(self.config.keep_whole)
         for rec in records:
-            fn = split_none if rec.source in self.config.keep_whole else split
+            fn = split_none if rec.source in keep_whole else split
             rec.sentences = fn(rec.text)
             if not rec.sentences:
                 stats.drop(self.name, rec.source, "no_sentences")

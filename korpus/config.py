@@ -103,7 +103,12 @@ def dataclass_from(cls: type, data: Any, where: str):
         raise ConfigError(f"{where}: expected a table of options")
     fields = {f.name: f for f in dataclasses.fields(cls)}
     _check_keys(data, set(fields), where)
-    return cls(**data)
+    try:
+        return cls(**data)
+    except ConfigError as err:  # a bad value, found by the section's own checks
+        raise ConfigError(f"{where}: {err}") from None
+    except TypeError as err:
+        raise ConfigError(f"{where}: {err}") from None
 
 
 def _check_keys(data: dict[str, Any], allowed: set[str], where: str) -> None:

@@ -48,6 +48,9 @@ def register(app: typer.Typer) -> None:
             if value is not None:
                 setattr(cfg, name, str(value) if isinstance(value, Path) else value)
         if splitter:
+            from cleaners.split import get_splitter
+
+            get_splitter(splitter)  # an unknown name fails here, before any worker starts
             cfg.split.splitter = splitter
         with BuildProgress() as progress:
             result = run_build(cfg, progress=progress.update)
