@@ -53,3 +53,12 @@ def test_missing_input_is_a_clear_error(tmp_path):
     proc = run_korpus("build", "--source", f"comments={tmp_path / 'nope.txt'}", "--out", str(tmp_path / "x.parquet"))
     assert proc.returncode != 0
     assert "nope.txt" in proc.stderr and "Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize("name", [n for n, _ in all_commands()])
+def test_every_help_page_renders(name):
+    from typer.testing import CliRunner
+
+    result = CliRunner().invoke(app, [*name.split(), "--help"])
+    assert result.exit_code == 0, result.output
+    assert "Usage" in result.output

@@ -65,7 +65,7 @@ def register(app: typer.Typer) -> None:
     def launch(
         records: Path = typer.Option(..., "--records", help="The --out folder of "
                                      "`korpus pretrain data`."),
-        bucket: str = typer.Option(..., "--bucket", help="gs://BUCKET[/path] for records, "
+        bucket: str = typer.Option(..., "--bucket", help="gs://BUCKET or gs://BUCKET/PATH for records, "
                                    "config and checkpoints."),
         zone: str = typer.Option("europe-west4-a", "--zone", help="TPU zone."),
         tpu: str = typer.Option("v3-8", "--tpu", help="Accelerator type (single host)."),
