@@ -1,6 +1,7 @@
-"""Kill ``korpus build`` with SIGKILL at random moments, resume, compare.
+"""Kill ``korpus build`` (or ``korpus crawl law``) with SIGKILL at random moments, resume, compare.
 
     python tests/crash_trials.py --trials 20 [--lines 60000] [--seed 1]
+    python tests/crash_trials.py --crawl --trials 20 [--docs 150]
 
 Each trial starts a fresh build, kills it at a random moment within the
 reference run's wall time, runs the same command again to completion, and
@@ -26,6 +27,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # lawserver, when run as a script
 
 
 @dataclass
@@ -122,6 +125,44 @@ def _compare(tally: Tally, trial: int, expected: pl.DataFrame, got: pl.DataFrame
                               f"rows {got.height} vs {expected.height}")
 
 
+def run_crawl_trials(trials: int, docs: int, seed: int, base: Path) -> Tally:
+    """Crawl a local fake law.go.kr (every 11th request fails once), kill, resume, compare."""
+    from lawserver import LawServer
+
+    rng = random.Random(seed)
+    tally = Tally()
+    for trial in range(trials):
+        tally.trials += 1
+        out = base / f"crawl-{trial}"
+        with LawServer(counts={"law": docs}, latency=0.02, fail_every=11) as server:
+            env = {**os.environ, "KORPUS_LAW_OC": server.oc, "PYTHONUNBUFFERED": "1"}
+            cmd = [sys.executable, "-m", "korpus", "crawl", "law", "--api-base", server.base, "--out", str(out),
+                   "--target", "law", "--batch-size", "10", "--delay", "0", "--backoff", "0.02"]
+            proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            time.sleep(rng.uniform(1.0, 6.0))
+            if proc.poll() is None:
+                tally.killed_midway += 1
+                _kill_tree(proc.pid)
+            proc.wait()
+            server.latency = 0
+            again = subprocess.run(cmd, env=env, capture_output=True, text=True)
+            expected = server.expected_ids("law")
+        ids = pl.read_parquet(list(out.glob("part-*.parquet")))["id"] if again.returncode == 0 else pl.Series([])
+        lost, dup = len(expected - set(ids)), ids.len() - ids.n_unique()
+        temps = list(out.rglob(".tmp-*"))
+        leaked = server.oc in again.stdout + again.stderr
+        tally.lost += lost
+        tally.duplicated += dup
+        tally.temp_files_left += len(temps)
+        if again.returncode == 0 and not lost and not dup and not temps and not leaked:
+            tally.identical += 1
+        else:
+            tally.failures.append(f"crawl trial {trial}: exit {again.returncode}, lost {lost}, duplicated {dup}, "
+                                  f"temp files {len(temps)}, key in output {leaked}")
+        shutil.rmtree(out, ignore_errors=True)
+    return tally
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--trials", type=int, default=20)
@@ -129,10 +170,15 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--range-bytes", type=int, default=200_000)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--crawl", action="store_true", help="kill `korpus crawl law` instead of `korpus build`")
+    ap.add_argument("--docs", type=int, default=150, help="statutes on the fake server (--crawl)")
     args = ap.parse_args()
     base = Path(tempfile.mkdtemp(prefix="korpus-crash-"))
     try:
-        tally = run_trials(args.trials, args.lines, args.seed, args.workers, args.range_bytes, base)
+        if args.crawl:
+            tally = run_crawl_trials(args.trials, args.docs, args.seed, base)
+        else:
+            tally = run_trials(args.trials, args.lines, args.seed, args.workers, args.range_bytes, base)
     finally:
         shutil.rmtree(base, ignore_errors=True)
     print(tally.line())
