@@ -131,10 +131,10 @@ def _tree_rss(root: int) -> int:
     return total
 
 
-def run_build(inputs: Path, out: Path, workers: int, engine: str) -> dict:
+def run_build(inputs: Path, out: Path, workers: int, engine: str, extra: list[str] = ()) -> dict:
     cmd = [sys.executable, "-m", "korpus", "build", "--source", f"comments={inputs / 'comments.txt'}",
            "--source", f"jsonl={inputs / 'news.jsonl'}", "--out", str(out), "--workers", str(workers),
-           "--engine", engine, "--work-dir", str(out.parent / "work")]
+           "--engine", engine, "--work-dir", str(out.parent / "work"), *extra]
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     mon = TreeRss(proc.pid)
@@ -170,9 +170,13 @@ def report(gen: dict, res: dict, workers: int) -> None:
         if not name.startswith("phase:"):
             print(f"    {name:<28} {secs:8.1f} s")
     for stage, per in counts.items():
-        drops = {k: n for p in per.values() for k, n in p.items() if k.startswith("dropped:")}
+        drops: dict[str, int] = {}
+        for keys in per.values():
+            for k, n in keys.items():
+                if k.startswith("dropped:"):
+                    drops[k[8:]] = drops.get(k[8:], 0) + n
         if drops:
-            print(f"  dropped in {stage}: {drops}")
+            print(f"  dropped in {stage} (all sources): {drops}")
 
 
 def main() -> None:
@@ -181,6 +185,8 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--engine", default="local")
     ap.add_argument("--keep", type=Path, help="keep inputs and outputs here")
+    ap.add_argument("--splitter", help="passed to korpus build --splitter")
+    ap.add_argument("--ray-address", help="passed to korpus build --ray-address (with --engine ray)")
     args = ap.parse_args()
     if not CORPORA.exists():
         raise SystemExit(f"{CORPORA} not found: the benchmark draws its text from ../shared/corpora")
@@ -188,8 +194,11 @@ def main() -> None:
     try:
         t = time.perf_counter()
         gen = generate(base / "in", args.mb)
-        print(f"generated {gen} in {time.perf_counter() - t:.1f} s")
-        res = run_build(base / "in", base / "out" / "corpus.parquet", args.workers, args.engine)
+        print(f"generated {gen} (comments drawn from ~84k real ones, so large runs repeat them: "
+          f"real near duplicates on top of the planted ones) in {time.perf_counter() - t:.1f} s")
+        extra = [*(["--splitter", args.splitter] if args.splitter else []),
+                 *(["--ray-address", args.ray_address] if args.ray_address else [])]
+        res = run_build(base / "in", base / "out" / "corpus.parquet", args.workers, args.engine, extra)
         report(gen, res, args.workers)
     finally:
         if not args.keep:

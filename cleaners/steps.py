@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import re
-from collections import Counter
 from collections.abc import Iterable, Iterator
 
+from cleaners.charstats import hangul_ratio, top_char_share
 from cleaners.config import CleanConfig, FilterConfig, SplitConfig
 from cleaners.normalize import Normalizer
 from cleaners.split import get_splitter, split_none
 from korpus.schema import Record
 from korpus.stats import Stats
 
-_HANGUL_RUN = re.compile(r"[가-힣ㄱ-ㅎㅏ-ㅣ]+")
-_LETTER_RUN = re.compile(r"[^\W\d_]+")
-_MIN_SHARE_CHARS = 20
 _MIN_LINES = 3
 
 
@@ -87,33 +83,6 @@ class QualityFilter:
         if dup_line_ratio(text) > c.max_dup_line_ratio:
             return "line_spam"
         return None
-
-
-def hangul_ratio(text: str) -> float:
-    """Hangul's share of the letters (digits, marks and spaces do not count).
-
-    >>> round(hangul_ratio("한국어 text 123"), 3), hangul_ratio("123 !!")
-    (0.429, 1.0)
-    """
-    letters = sum(map(len, _LETTER_RUN.findall(text)))
-    if not letters:
-        return 1.0
-    return sum(map(len, _HANGUL_RUN.findall(text))) / letters
-
-
-def top_char_share(text: str) -> float:
-    """The most frequent non-space character's share, or 0 for texts under 20 such characters.
-
-    >>> top_char_share("ㅋ" * 19 + "a"), top_char_share("짧은 글")
-    (0.95, 0.0)
-    """
-    counts = Counter(text)
-    for ws in (" ", "\n", "\t"):
-        counts.pop(ws, None)
-    total = sum(counts.values())
-    if total < _MIN_SHARE_CHARS:
-        return 0.0
-    return counts.most_common(1)[0][1] / total
 
 
 def dup_line_ratio(text: str) -> float:

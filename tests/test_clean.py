@@ -9,6 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from cleaners import charstats
 from cleaners import config as clean_config
 from cleaners import normalize as norm
 from cleaners import steps as clean_steps
@@ -224,7 +225,7 @@ def test_toml_sections_are_validated():
             config_from_mapping(bad)
 
 
-@pytest.mark.parametrize("module", [norm, clean_steps, clean_config])
+@pytest.mark.parametrize("module", [norm, clean_steps, clean_config, charstats])
 def test_doctests(module):
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
     assert result.failed == 0 and (result.attempted > 0 or module is clean_config)
