@@ -4,8 +4,10 @@ shard_pass (parallel): MinHash signatures of each document's character
 n-grams (:mod:`dedup.minhash`), folded into one uint64 key per LSH band, written
 to a sidecar with the document's id, source, length and a content hash.
 
-resolve: one band at a time, read that key column of every sidecar, group
-equal keys with polars and join the documents of each bucket with union-find.
+band tasks (parallel, one per band): read that band's key column of every
+sidecar, group equal keys with polars, save the bucket edges.
+resolve: join the edges of every band with union-find (computing a band's
+edges itself where no band task ran).
 Each cluster keeps one document (:mod:`dedup.keep`); the others are dropped.
 Memory is a few arrays of one number per document, never the signatures:
 1.8 GB peak RSS for 20M documents (docs/performance.md).
@@ -13,6 +15,7 @@ Memory is a few arrays of one number per document, never the signatures:
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -39,6 +42,7 @@ from korpus.io import atomic_path
 from korpus.stats import Stats
 
 REASON = "near_duplicate"
+BAND_DIR = "bands"  # beside drops.parquet: one edges file per band, from the band tasks
 BATCH_ROWS = 4096
 
 
@@ -102,7 +106,7 @@ class NearDedup:
                 report_dir: Path, stats: Stats) -> None:
         offsets = row_offsets(sidecars)
         alive = alive_mask(sidecars, offsets, dropped_before)
-        parent = self.components(sidecars, alive)
+        parent = self.components(sidecars, alive, band_dir=out_path.parent / BAND_DIR)
         members = self.cluster_members(sidecars, offsets, parent)
         considered = considered_per_source(sidecars, alive)
         for source, n in members.filter(~pl.col("kept")).group_by("source").len().iter_rows():
@@ -113,14 +117,31 @@ class NearDedup:
         write_report(report_dir, members, self.summary(), considered, samples)
         write_drops(members, out_path, REASON)
 
-    def components(self, sidecars: list[Path], alive: np.ndarray) -> np.ndarray:
-        """Union-find forest over all documents, joined band after band."""
+    def band_tasks(self, sidecars: list[Path], dropped_before: Path | None, band_dir: Path) -> list[tuple]:
+        """The parallel part of resolve: one task per band writes that band's bucket edges.
+
+        The build runs these on its engine (process pool or Ray) before ``resolve``,
+        which then only joins the edges with union-find. Tasks whose file exists
+        (a resumed build) are left out.
+        """
+        return [(band_edges_task, (sidecars, dropped_before, j, band_file(band_dir, j)))
+                for j in range(self.bands) if not band_file(band_dir, j).exists()]
+
+    def components(self, sidecars: list[Path], alive: np.ndarray, band_dir: Path | None = None) -> np.ndarray:
+        """Union-find forest over all documents, joined band after band.
+
+        Each band's edges come from its band task's file when there is one,
+        else they are computed here (a resolve called on its own).
+        """
         parent = unionfind.new_forest(len(alive))
         docs = np.flatnonzero(alive)
         for j in range(self.bands):
-            keys = read_column(sidecars, band_column(j))[docs]
-            u, v = bucket_edges(docs, keys)
-            del keys
+            done = band_file(band_dir, j) if band_dir is not None else None
+            if done is not None and done.exists():
+                with np.load(done) as edges:
+                    u, v = edges["u"], edges["v"]
+            else:
+                u, v = bucket_edges(docs, read_column(sidecars, band_column(j))[docs])
             unionfind.union(parent, u, v)
         return unionfind.roots(parent)
 
@@ -179,6 +200,23 @@ def shingle_jaccard(a: str, b: str, n: int) -> float:
     """
     sa, sb = set(char_ngrams(a, n)), set(char_ngrams(b, n))
     return len(sa & sb) / len(sa | sb) if sa | sb else 1.0
+
+
+def band_file(band_dir: Path, j: int) -> Path:
+    return band_dir / f"edges-{j:03d}.npz"
+
+
+def band_edges_task(sidecars: list[Path], dropped_before: Path | None, j: int, out_path: Path) -> dict:
+    """One band: group equal keys of the documents still alive, save the bucket edges."""
+    stats = Stats()
+    t0 = time.perf_counter()
+    alive = alive_mask(sidecars, row_offsets(sidecars), dropped_before)
+    docs = np.flatnonzero(alive)
+    u, v = bucket_edges(docs, read_column(sidecars, band_column(j))[docs])
+    with atomic_path(out_path) as tmp, open(tmp, "wb") as fh:
+        np.savez(fh, u=u, v=v)
+    stats.time("near_dedup:bands", time.perf_counter() - t0)
+    return stats.to_dict()
 
 
 def row_offsets(sidecars: list[Path]) -> np.ndarray:

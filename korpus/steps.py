@@ -19,6 +19,11 @@ runs in two parts so that the heavy work stays parallel:
    also writes ``sentence_drops.parquet`` beside ``out_path`` (``shard``,
    ``row``, ``sentence`` = index in the row's ``sentences``); the write phase
    removes them from the rows that stay.
+
+A global step may also offer ``band_tasks(sidecars, dropped_before, band_dir)``:
+picklable ``(function, args)`` tasks that do the parallel part of its resolve
+(near-dup: one task per LSH band) and leave their results in ``band_dir``
+(``<step dir>/bands``); the build runs them on its engine just before ``resolve``.
 """
 
 from __future__ import annotations
