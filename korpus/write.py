@@ -16,7 +16,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from korpus.io import ROW_GROUP_ROWS, TMP_PREFIX, atomic_path, parquet_writer, write_text_atomic
+from cleaners.normalize import fold_whitespace
+from korpus.io import ROW_GROUP_ROWS, atomic_path, parquet_writer, write_text_atomic
 from korpus.schema import CORPUS_SCHEMA
 from korpus.stats import Stats
 from korpus.steps import SENTENCE_DROPS
@@ -95,8 +96,6 @@ def cut_sentences(text: str, sentences: list[str], gone: set[int]) -> str:
             out.append(text[keep_from:at])
             keep_from = search_from
     out.append(text[keep_from:])
-    from cleaners.normalize import fold_whitespace
-
     return fold_whitespace("".join(out))
 
 
@@ -119,10 +118,7 @@ def kept_batches(shard_index: int, map_path: Path, drop_files: list[Path]):
 def _write_file(out: Path, map_paths, drop_files, stats: Stats, progress) -> None:
     with atomic_path(out) as tmp, parquet_writer(tmp) as writer:
         for i, path in enumerate(map_paths):
-            for batch in kept_batches(i, path, drop_files):
-                if batch.num_rows:
-                    _count_written(batch, stats)
-                    writer.write_table(pa.Table.from_batches([batch], CORPUS_SCHEMA), row_group_size=ROW_GROUP_ROWS)
+            _write_kept(writer, i, path, drop_files, stats)
             if progress:
                 progress("write", i + 1, len(map_paths), Stats())
         writer.write_table(CORPUS_SCHEMA.empty_table())
@@ -138,19 +134,21 @@ def _write_dir(out: Path, map_paths, drop_files, engine, stats: Stats, progress)
     for stale in out.glob("part-*.parquet"):
         if int(stale.stem.split("-")[1]) >= len(map_paths):
             stale.unlink()
-    for tmp in out.glob(TMP_PREFIX + "*"):
-        tmp.unlink()
 
 
 def write_shard(i: int, map_path: Path, drop_files: list[Path], out_path: Path) -> dict:
     stats = Stats()
     with atomic_path(out_path) as tmp, parquet_writer(tmp) as writer:
-        for batch in kept_batches(i, map_path, drop_files):
-            if batch.num_rows:
-                _count_written(batch, stats)
-                writer.write_table(pa.Table.from_batches([batch], CORPUS_SCHEMA), row_group_size=ROW_GROUP_ROWS)
+        _write_kept(writer, i, map_path, drop_files, stats)
         writer.write_table(CORPUS_SCHEMA.empty_table())
     return stats.to_dict()
+
+
+def _write_kept(writer, shard_index: int, map_path: Path, drop_files: list[Path], stats: Stats) -> None:
+    for batch in kept_batches(shard_index, map_path, drop_files):
+        if batch.num_rows:
+            _count_written(batch, stats)
+            writer.write_table(pa.Table.from_batches([batch], CORPUS_SCHEMA), row_group_size=ROW_GROUP_ROWS)
 
 
 def _count_written(batch: pa.RecordBatch, stats: Stats) -> None:
