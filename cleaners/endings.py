@@ -10,6 +10,11 @@ the side of not splitting where a word could as well be a noun (``다음``,
 
 from __future__ import annotations
 
+from functools import lru_cache
+
+# Words repeat (한다, 있다, 했다): each word's verdict is computed once per process.
+_WORD_CACHE = 1 << 16
+
 _BASE = 0xAC00
 _LAST = 0xD7A3
 # Final consonant (jongseong) indices of a precomposed syllable.
@@ -78,6 +83,7 @@ def hangul_tail(word: str) -> str:
     return word[i:]
 
 
+@lru_cache(maxsize=_WORD_CACHE)
 def is_final_word(word: str) -> bool:
     """Whether a word (its trailing Hangul) ends in a sentence-final ending.
 
@@ -171,6 +177,7 @@ CONNECTIVES = (
 )
 
 
+@lru_cache(maxsize=_WORD_CACHE)
 def opens_clause(word: str) -> bool:
     """Whether a word ends in a connective ending or a particle.
 
@@ -180,6 +187,7 @@ def opens_clause(word: str) -> bool:
     return hangul_tail(word).endswith(CONNECTIVES)
 
 
+@lru_cache(maxsize=_WORD_CACHE)
 def is_connective(word: str) -> bool:
     """Whether a word leaves its clause open: a connective ending or a particle, or one syllable.
 
@@ -204,6 +212,7 @@ NOT_FINAL_ENDS = (
 )
 
 
+@lru_cache(maxsize=_WORD_CACHE)
 def uncertain_final(word: str) -> bool:
     """Whether a word the rules call final could as well be a noun (two-syllable X임: 위임, 신임).
 
@@ -214,6 +223,7 @@ def uncertain_final(word: str) -> bool:
     return len(core) == 2 and core[1] == "임" and core[0] not in "것거뿐중셈편듯탓"
 
 
+@lru_cache(maxsize=_WORD_CACHE)
 def may_be_final(word: str) -> bool:
     """Whether a word the rules did not call final could still end a sentence (worth a closer look).
 
@@ -228,3 +238,13 @@ def may_be_final(word: str) -> bool:
     if core[-1] == "게":
         return jong(core[-2]) == J_L  # 할게 (a promise), not 쉽게 (an adverb)
     return True
+
+
+@lru_cache(maxsize=_WORD_CACHE)
+def final_or_maybe(word: str) -> bool:
+    """Whether a word is final by the rules or worth a closer look (:func:`may_be_final`).
+
+    >>> final_or_maybe("먹었다"), final_or_maybe("해줬어"), final_or_maybe("학교에")
+    (True, True, False)
+    """
+    return is_final_word(word) or may_be_final(word)

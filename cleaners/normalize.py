@@ -30,6 +30,7 @@ _INVISIBLE = regex.compile(r"[\p{Cc}\p{Cf}\p{Co}\p{Cs}--[\n\t\u200d]]", regex.V1
 _PICTO = r"\p{Extended_Pictographic}"
 _STRAY_ZWJ = regex.compile(rf"(?<!{_PICTO}[\p{{Emoji_Modifier}}\ufe0f]?)\u200d|\u200d(?!{_PICTO})")
 _SPACES = re.compile(r"[^\S\n]+")
+_SPACE_RUNS = re.compile(r"  +")
 _URL = re.compile(
     r"(?:https?://|www\.)[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]*[A-Za-z0-9\-_~/#=&%+]", re.IGNORECASE
 )
@@ -48,7 +49,22 @@ PII_PATTERNS: dict[str, re.Pattern[str]] = {
     "계좌번호": re.compile(rf"{_B}\d{{2,6}}-\d{{2,6}}-\d{{2,7}}(?:-\d{{1,3}})?{_E}"),
 }
 PII_MODES = ("mask", "remove", "keep")
-_DIGIT_RUN = re.compile(r"\d{2}")
+# Every number above holds 9+ digits with at most one separator between two: texts
+# without such a run (nearly all) skip the patterns, whose look-behinds scan every position.
+_PII_CANDIDATE = re.compile(r"\d(?:[- .)]?\d){8,}")
+_FOLDED_SPACE = re.compile(r" ?\n[ \n]*")
+
+
+def _only_spaces_and_newlines(text: str) -> bool:
+    r"""Whether the text has no control, format, private-use or non-ASCII space characters.
+
+    ``str.isprintable`` is a fast C test; ``\n`` is the only one of those it refuses
+    that the chain keeps.
+
+    >>> _only_spaces_and_newlines("가 나\n다"), _only_spaces_and_newlines("가\t나"), _only_spaces_and_newlines("가\u200b")
+    (True, False, False)
+    """
+    return text.replace("\n", " ").isprintable()
 
 
 def unify_newlines(text: str) -> str:
@@ -57,6 +73,8 @@ def unify_newlines(text: str) -> str:
     >>> unify_newlines("가\r\n나\r다\u2028라")
     '가\n나\n다\n라'
     """
+    if _only_spaces_and_newlines(text):
+        return text
     return _NEWLINES.sub("\n", text)
 
 
@@ -70,6 +88,8 @@ def remove_invisible(text: str) -> str:
     >>> remove_invisible("👨\\u200d👩 a\\u200db") == "👨\\u200d👩 ab"
     True
     """
+    if _only_spaces_and_newlines(text):
+        return text
     text = _INVISIBLE.sub("", text)
     return _STRAY_ZWJ.sub("", text) if "\u200d" in text else text
 
@@ -119,6 +139,10 @@ def fold_whitespace(text: str) -> str:
     >>> fold_whitespace("  가  나\\t다 \\n\\n\\n 라 ")
     '가 나 다\\n라'
     """
+    if _only_spaces_and_newlines(text):
+        if "  " not in text.replace("\n", " "):
+            return text.strip(" \n")  # no space runs, no blank lines, no spaces at line ends
+        return _FOLDED_SPACE.sub("\n", _SPACE_RUNS.sub(" ", text)).strip(" \n")
     lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
     return "\n".join(line for line in lines if line)
 
@@ -162,8 +186,10 @@ def remove_pii(text: str) -> str:
 
 
 def _sub_pii(text: str, replacement) -> str:
-    if not _DIGIT_RUN.search(text):
-        return text
+    return _apply_pii(text, replacement) if _PII_CANDIDATE.search(text) else text
+
+
+def _apply_pii(text: str, replacement) -> str:
     for name, pattern in PII_PATTERNS.items():
         tag = replacement(name)
         if name == "계좌번호":

@@ -32,6 +32,7 @@ from collections.abc import Callable
 
 from cleaners.endings import (
     continues,
+    final_or_maybe,
     hangul_tail,
     is_connective,
     is_final_word,
@@ -72,7 +73,6 @@ _CITE_AT_END = re.compile(f"{_CITE}$")
 _PAIR_CHARS = re.compile(f"[{re.escape(OPENERS + ''.join(PAIRS.values()) + SYMMETRIC)}]")
 _EMOTICON_RUN = re.compile(f"[{EMOJI}]+|[{JAMO}]+[.!?~]*(?=\\s|$)")
 _NEXT_WORD = re.compile(r"\s*(\S{0,12}(?:\s\S{0,3})?)")
-_WORD_END = re.compile(r"\S+$")
 _LEADING_MARKS = re.compile(rf"[{JAMO}{EMOJI}]|[{_ENDERS}{re.escape(CLOSERS)}]+(?:\s|$)")
 _JAMO_EMOJI = re.compile(f"[{JAMO}{EMOJI}]")
 _JAMO_ONLY = re.compile(f"[{JAMO}]+")
@@ -126,17 +126,27 @@ def boundaries(text: str, resolve: Resolver | None = None) -> list[int]:
     """
     cuts: list[int] = []
     scan = _Scan(text, resolve)
+    end = len(text)
     for m in _CANDIDATE.finditer(text):
         s, e = m.span()
-        if text[s] == "\n":
+        first = text[s]
+        if first == "\n":
             cuts.append(s)
             scan.last = s
             continue
-        while e > s and text[e - 1] in SYMMETRIC and scan.is_opener(e - 1):
-            e -= 1  # a quote that opens the next sentence: 했다.'바카라'는
-        if e <= max(s, scan.last) or e >= len(text) or not scan.is_boundary(s, e):
+        bare = "가" <= first <= "힣"
+        if bare:
+            # Cheap tests first: most bare words are not final, and nothing else makes them a boundary.
+            if e <= scan.last or e >= end or not scan.word_may_end(_word_before(text, e)):
+                continue
+        else:
+            while e > s and text[e - 1] in SYMMETRIC and scan.is_opener(e - 1):
+                e -= 1  # a quote that opens the next sentence: 했다.'바카라'는
+            if e <= max(s, scan.last) or e >= end or (first in CLOSERS and not scan.closers_alone(e)):
+                continue
+        if not scan.is_boundary(s, e):
             continue
-        if not _LETTER.search(text, scan.last, e if "가" <= text[s] <= "힣" else s):
+        if not _LETTER.search(text, scan.last, e if bare else s):
             continue  # nothing but marks since the last cut: "② ...", "ㅡㅡ 이 영화"
         e = scan.after_annotation(e)
         cuts.append(e)
@@ -150,6 +160,7 @@ class _Scan:
     def __init__(self, text: str, resolve: Resolver | None):
         self.text = text
         self.resolve = resolve
+        self.word_may_end = word_filter(resolve)
         self.last = 0
         pairs = _pairs(text)
         self.spans = _outer_spans(pairs)
@@ -210,9 +221,9 @@ class _Scan:
         if self.inside(e):
             return False
         first = text[s]
-        nxt = _NEXT_WORD.match(text, e).group(1)
         if first in CLOSERS:
-            return self._closers_alone(e)
+            return self.closers_alone(e)
+        nxt = _NEXT_WORD.match(text, e).group(1)
         if "가" <= first <= "힣":
             return self._bare_word(e, nxt)
         if continues(nxt) or self.closes_inner(s, e):
@@ -239,7 +250,7 @@ class _Scan:
             return self.resolve is None or not uncertain_final(word) or self.resolve(word, nxt)
         return self.resolve is not None and may_be_final(word) and self.resolve(word, nxt)
 
-    def _closers_alone(self, e: int) -> bool:
+    def closers_alone(self, e: int) -> bool:
         """A bracketed note glued to a finished sentence: 카운터였음(테라스가 바로옆) 들을라고.
 
         A note that stands alone at the start of a sentence is a label ([표] ...) and stays.
@@ -290,6 +301,11 @@ class _Scan:
     def _aside_follows(self, cut: int) -> bool:
         pair = self.bracket_after(cut)
         return pair is not None and self.text[pair[0]] == "(" and _is_sentence(self.text[pair[0] + 1:pair[1]])
+
+
+def word_filter(resolve: Resolver | None) -> Callable[[str], bool]:
+    """The cheap test a bare word must pass to be looked at: final, or worth the resolver's look."""
+    return final_or_maybe if resolve is not None else is_final_word
 
 
 def _has_stop(cluster: str) -> bool:
@@ -346,8 +362,10 @@ def _skip_spaces(text: str, i: int) -> int:
 
 def _word_before(text: str, end: int) -> str:
     """The non-space run that ends at ``end`` (at most WORD_WINDOW characters back)."""
-    m = _WORD_END.search(text, max(0, end - WORD_WINDOW), end)
-    return m.group() if m else ""
+    window = text[max(0, end - WORD_WINDOW):end]
+    if not window or window[-1].isspace():
+        return ""
+    return window.rsplit(None, 1)[-1]
 
 
 def _pairs(text: str) -> list[tuple[int, int]]:

@@ -225,6 +225,41 @@ def test_toml_sections_are_validated():
             config_from_mapping(bad)
 
 
+# Fast paths: each must give what the plain pass it skips would give.
+_HARD = st.text(alphabet=st.sampled_from(list("가ㅋㅏ漢é𠀀_①２a1 \n\t\r\x85\u2028\u3000\xa0\u200b\u200d\ufeff\ue000😀-.)")),
+                max_size=40)
+_NUMBERS = st.text(alphabet=st.sampled_from(list("0123456789 -.)+가\n")), max_size=40)
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=st.one_of(_HARD, st.text(max_size=60)))
+def test_whitespace_and_invisible_fast_paths(text):
+    folded = "\n".join(line for line in (norm._SPACES.sub(" ", x).strip() for x in text.split("\n")) if line)
+    assert norm.fold_whitespace(text) == folded
+    assert norm.unify_newlines(text) == norm._NEWLINES.sub("\n", text)
+    assert norm.remove_invisible(text) == norm._STRAY_ZWJ.sub("", norm._INVISIBLE.sub("", text))
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=st.one_of(_NUMBERS, st.text(max_size=40)))
+def test_pii_patterns_run_wherever_they_could_match(text):
+    tag = lambda name: f"<{name}>"  # noqa: E731
+    assert norm.mask_pii(text) == norm._apply_pii(text, tag)
+
+
+@pytest.mark.parametrize("text", ["010-1234-5678", "02)123-4567", "+82 10 1234 5678", "900101-1234567",
+                                  "1234 5678 9012 3456", "123-45-678901"])
+def test_pii_gate_lets_every_kind_through(text):
+    assert norm.mask_pii(f"번호 {text} 끝") != f"번호 {text} 끝"
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=st.one_of(_HARD, st.text(max_size=700)))
+def test_char_stats_short_and_long_paths_agree(text):
+    assert charstats._hangul_ratio_regex(text) == charstats._hangul_ratio_table(text)
+    assert charstats._top_share_counter(text, 20) == charstats._top_share_table(text, 20)
+
+
 @pytest.mark.parametrize("module", [norm, clean_steps, clean_config, charstats])
 def test_doctests(module):
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)

@@ -182,6 +182,39 @@ def test_cli_split_errors():
     assert len(proc.stderr.decode().strip().splitlines()) == 1
 
 
+def _cuts_without_word_filter(monkeypatch, texts, resolve):
+    with monkeypatch.context() as m:
+        m.setattr(sentences, "word_filter", lambda resolve: lambda word: True)
+        return [sentences.boundaries(t, resolve) for t in texts]
+
+
+def _filter_texts() -> list[str]:
+    texts = [c[0] for c in CASES + FAST_CASES]
+    texts.append(" ".join(texts))
+    gold_dir = CORPORA / "sentence-gold"
+    if gold_dir.exists():  # real text, where the skipped words are many
+        for f in sorted(gold_dir.glob("*.txt")):
+            texts += [" ".join(doc) for doc in load_gold(f)]
+    return texts
+
+
+@pytest.mark.parametrize("morphology", [False, pytest.param(True, marks=needs_mecab)])
+def test_bare_word_filter_changes_no_cut(monkeypatch, morphology):
+    """Skipping bare words early (for speed) cuts exactly where looking at every word cuts."""
+    resolve = mecab_check.MecabResolver() if morphology else None
+    texts = _filter_texts()
+    assert [sentences.boundaries(t, resolve) for t in texts] == _cuts_without_word_filter(monkeypatch, texts, resolve)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=_TEXT)
+def test_bare_word_filter_changes_no_cut_on_any_text(text):
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(sentences, "word_filter", lambda resolve: lambda word: True)
+        unfiltered = sentences.boundaries(text)
+    assert sentences.boundaries(text) == unfiltered
+
+
 # kss-mecab's boundary F1 on the full gold sets, measured by bench/split.py (2026-11-26).
 KSS_MECAB_F1 = {"blogs_ko": 0.930, "sample": 0.987, "wikipedia": 1.000}
 
