@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 import shutil
 import subprocess
@@ -39,6 +40,7 @@ def test_ray_engine_builds_the_same_rows_as_local(ray_cluster, tmp_path):
     words = "오늘 날씨 정말 좋네요 기사 잘 봤습니다 출근길 눈 버스 늦었어요 도서관 시장 경제 환율 걱정 영화 배우".split()
     lines = [" ".join(rng.choices(words, k=12)) + f" {i}" for i in range(5000)]
     lines += lines[:300]  # exact duplicates across ranges
+    lines += [line + "요" for line in lines[1000:1200]]  # near duplicates: the band tasks run on Ray
     src.write_text("\n".join(lines) + "\n", encoding="utf-8")
     env = {"KORPUS_RANGE_BYTES": "30000"}
     common = ["build", "--source", f"comments={src}", "--source", "news=" + str(_sample("news"))]
@@ -51,6 +53,9 @@ def test_ray_engine_builds_the_same_rows_as_local(ray_cluster, tmp_path):
     a, b = pl.read_parquet(local), pl.read_parquet(ray_out)
     assert a.height > 4500
     assert a.equals(b)
+    counts = json.loads(ray_out.with_suffix(".stats.json").read_text(encoding="utf-8"))["counts"]
+    assert counts["exact_dedup"]["comments"]["dropped:exact_duplicate"] == 300
+    assert counts["near_dedup"]["comments"]["dropped:near_duplicate"] >= 180
 
 
 def _sample(name: str) -> Path:
