@@ -21,6 +21,8 @@ from dataclasses import dataclass
 
 import regex
 
+from cleaners.config import EMOJI_MODES, PII_MODES, PROFILES
+
 # -- always ---------------------------------------------------------------------------
 
 _NEWLINES = re.compile(r"\r\n?|[\u2028\u2029\x85]")
@@ -48,7 +50,6 @@ PII_PATTERNS: dict[str, re.Pattern[str]] = {
     ),
     "계좌번호": re.compile(rf"{_B}\d{{2,6}}-\d{{2,6}}-\d{{2,7}}(?:-\d{{1,3}})?{_E}"),
 }
-PII_MODES = ("mask", "remove", "keep")
 # Every number above holds 9+ digits with at most one separator between two: texts
 # without such a run (nearly all) skip the patterns, whose look-behinds scan every position.
 _PII_CANDIDATE = re.compile(r"\d(?:[- .)]?\d){8,}")
@@ -253,8 +254,6 @@ def normalize_repeats(text: str, num_repeats: int = 2) -> str:
 
 # -- chains -------------------------------------------------------------------------------
 
-PROFILES = ("formal", "informal")
-EMOJI_MODES = ("keep", "remove")
 MAX_PASSES = 8
 
 

@@ -14,12 +14,11 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from dedup.keep import assign_kept, write_drops
 from dedup.keys import content_hash, text_key
-from dedup.report import TABLE_PATH_KEY, write_report
-from korpus.io import atomic_path
+from dedup.report import write_report
+from dedup.sidecar import sidecar_schema, write_sidecar
 from korpus.stats import Stats
 
 REASON = "exact_duplicate"
@@ -33,24 +32,20 @@ class ExactDedup:
     name: str = "exact_dedup"
 
     def shard_pass(self, shard_index: int, table_path: Path, out_path: Path, stats: Stats) -> None:
-        schema = pa.schema(SIDECAR_FIELDS, metadata={TABLE_PATH_KEY: str(table_path).encode()})
-        row = 0
-        with atomic_path(out_path) as tmp, pq.ParquetWriter(tmp, schema, compression="zstd") as writer:
-            for batch in pq.ParquetFile(table_path).iter_batches(columns=["id", "source", "text"],
-                                                                 batch_size=BATCH_ROWS):
-                texts = batch.column(2).to_pylist()
-                n = len(texts)
-                writer.write_table(pa.table({
-                    "shard": np.full(n, shard_index, dtype=np.int32),
-                    "row": np.arange(row, row + n, dtype=np.int32),
-                    "id": batch.column(0), "source": batch.column(1),
-                    "length": np.fromiter(map(len, texts), dtype=np.int64, count=n),
-                    "tiebreak": np.fromiter(map(content_hash, texts), dtype=np.uint64, count=n),
-                    "key": np.fromiter(map(text_key, texts), dtype=np.uint64, count=n),
-                }, schema=schema))
-                row += n
-            if row == 0:
-                writer.write_table(schema.empty_table())
+        def columns(batch: pa.RecordBatch, row: int) -> dict:
+            texts = batch.column(2).to_pylist()
+            n = len(texts)
+            return {
+                "shard": np.full(n, shard_index, dtype=np.int32),
+                "row": np.arange(row, row + n, dtype=np.int32),
+                "id": batch.column(0), "source": batch.column(1),
+                "length": np.fromiter(map(len, texts), dtype=np.int64, count=n),
+                "tiebreak": np.fromiter(map(content_hash, texts), dtype=np.uint64, count=n),
+                "key": np.fromiter(map(text_key, texts), dtype=np.uint64, count=n),
+            }
+
+        write_sidecar(table_path, out_path, sidecar_schema(SIDECAR_FIELDS, table_path), ["id", "source", "text"],
+                      columns, BATCH_ROWS)
 
     def resolve(self, sidecars: list[Path], dropped_before: Path | None, out_path: Path,
                 report_dir: Path, stats: Stats) -> None:

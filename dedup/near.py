@@ -36,8 +36,9 @@ from dedup.minhash import (
     signatures,
     signatures_from_hashes,
 )
-from dedup.report import SNIPPET_CHARS, TABLE_PATH_KEY, read_texts, sample_removed, write_report
+from dedup.report import SNIPPET_CHARS, read_texts, sample_removed, write_report
 from dedup.shingles import batch_hashes, char_ngrams
+from dedup.sidecar import sidecar_schema, write_sidecar
 from korpus.io import atomic_path
 from korpus.stats import Stats
 
@@ -73,32 +74,28 @@ class NearDedup:
         fields = [("shard", pa.int32()), ("row", pa.int32()), ("id", pa.string()), ("source", pa.string()),
                   ("length", pa.int64()), ("tiebreak", pa.uint64()), ("shingles", pa.int32())]
         fields += [(band_column(j), pa.uint64()) for j in range(self.bands)]
-        return pa.schema(fields, metadata={TABLE_PATH_KEY: str(table_path).encode()})
+        return sidecar_schema(fields, table_path)
 
     def shard_pass(self, shard_index: int, table_path: Path, out_path: Path, stats: Stats) -> None:
-        schema = self.sidecar_schema(table_path)
         perms = permutations(self.num_perm, self.seed)
-        row = 0
-        with atomic_path(out_path) as tmp, pq.ParquetWriter(tmp, schema, compression="zstd") as writer:
-            for batch in pq.ParquetFile(table_path).iter_batches(columns=["id", "source", "text"],
-                                                                 batch_size=BATCH_ROWS):
-                texts = batch.column(2).to_pylist()
-                hashes, offsets = batch_hashes(texts, self.ngram)
-                keys = band_keys(signatures_from_hashes(hashes, offsets, perms), self.bands, self.rows)
-                n = len(texts)
-                cols = {
-                    "shard": np.full(n, shard_index, dtype=np.int32),
-                    "row": np.arange(row, row + n, dtype=np.int32),
-                    "id": batch.column(0), "source": batch.column(1),
-                    "length": np.fromiter(map(len, texts), dtype=np.int64, count=n),
-                    "tiebreak": np.fromiter(map(content_hash, texts), dtype=np.uint64, count=n),
-                    "shingles": np.diff(offsets).astype(np.int32),
-                }
-                cols |= {band_column(j): keys[:, j] for j in range(self.bands)}
-                writer.write_table(pa.table(cols, schema=schema))
-                row += n
-            if row == 0:
-                writer.write_table(schema.empty_table())
+
+        def columns(batch: pa.RecordBatch, row: int) -> dict:
+            texts = batch.column(2).to_pylist()
+            hashes, offsets = batch_hashes(texts, self.ngram)
+            keys = band_keys(signatures_from_hashes(hashes, offsets, perms), self.bands, self.rows)
+            n = len(texts)
+            cols = {
+                "shard": np.full(n, shard_index, dtype=np.int32),
+                "row": np.arange(row, row + n, dtype=np.int32),
+                "id": batch.column(0), "source": batch.column(1),
+                "length": np.fromiter(map(len, texts), dtype=np.int64, count=n),
+                "tiebreak": np.fromiter(map(content_hash, texts), dtype=np.uint64, count=n),
+                "shingles": np.diff(offsets).astype(np.int32),
+            }
+            return cols | {band_column(j): keys[:, j] for j in range(self.bands)}
+
+        write_sidecar(table_path, out_path, self.sidecar_schema(table_path), ["id", "source", "text"],
+                      columns, BATCH_ROWS)
 
     # -- resolve -----------------------------------------------------------------
 

@@ -22,10 +22,10 @@ import numpy as np
 import polars as pl
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.parquet as pq
 
 from dedup.keys import canonical, text_key
-from dedup.report import TABLE_PATH_KEY, read_texts
+from dedup.report import read_texts
+from dedup.sidecar import sidecar_schema, write_sidecar
 from korpus.io import atomic_path, write_text_atomic
 from korpus.stats import Stats
 from korpus.steps import SENTENCE_DROPS
@@ -44,27 +44,23 @@ class SentenceDedup:
     name: str = "sentence_dedup"
 
     def shard_pass(self, shard_index: int, table_path: Path, out_path: Path, stats: Stats) -> None:
-        schema = pa.schema(SIDECAR_FIELDS, metadata={TABLE_PATH_KEY: str(table_path).encode()})
-        row = 0
-        with atomic_path(out_path) as tmp, pq.ParquetWriter(tmp, schema, compression="zstd") as writer:
-            for batch in pq.ParquetFile(table_path).iter_batches(columns=["id", "source", "sentences"],
-                                                                 batch_size=BATCH_ROWS):
-                lists = batch.column(2)
-                parent = pc.list_parent_indices(lists).to_numpy()
-                flat = pc.list_flatten(lists).to_pylist()
-                starts = lists.offsets.to_numpy()[:-1] - lists.offsets[0].as_py()
-                forms = [canonical(s) for s in flat]
-                writer.write_table(pa.table({
-                    "shard": np.full(len(flat), shard_index, dtype=np.int32),
-                    "row": (row + parent).astype(np.int32),
-                    "sentence": (np.arange(len(flat)) - starts[parent]).astype(np.int32),
-                    "id": batch.column(0).take(parent), "source": batch.column(1).take(parent),
-                    "key": np.fromiter(map(text_key, flat), dtype=np.uint64, count=len(flat)),
-                    "eligible": np.fromiter((len(f) >= self.min_chars for f in forms), dtype=bool,
-                                            count=len(flat)),
-                }, schema=schema))
-                row += batch.num_rows
-            writer.write_table(schema.empty_table())
+        def columns(batch: pa.RecordBatch, row: int) -> dict:
+            lists = batch.column(2)
+            parent = pc.list_parent_indices(lists).to_numpy()
+            flat = pc.list_flatten(lists).to_pylist()
+            starts = lists.offsets.to_numpy()[:-1] - lists.offsets[0].as_py()
+            forms = [canonical(s) for s in flat]
+            return {
+                "shard": np.full(len(flat), shard_index, dtype=np.int32),
+                "row": (row + parent).astype(np.int32),
+                "sentence": (np.arange(len(flat)) - starts[parent]).astype(np.int32),
+                "id": batch.column(0).take(parent), "source": batch.column(1).take(parent),
+                "key": np.fromiter(map(text_key, flat), dtype=np.uint64, count=len(flat)),
+                "eligible": np.fromiter((len(f) >= self.min_chars for f in forms), dtype=bool, count=len(flat)),
+            }
+
+        write_sidecar(table_path, out_path, sidecar_schema(SIDECAR_FIELDS, table_path),
+                      ["id", "source", "sentences"], columns, BATCH_ROWS)
 
     def resolve(self, sidecars: list[Path], dropped_before: Path | None, out_path: Path,
                 report_dir: Path, stats: Stats) -> None:

@@ -48,42 +48,10 @@ def _ignore(message: str, offset: int) -> None:
     return None
 
 
-class PlainSource:
-    """An uncompressed file from ``start``; ``past_end`` from ``end`` on."""
+class _Source:
+    """A file read from ``start``: the subclass turns its bytes into chunks."""
 
-    exact = True  # ``offset`` is the file offset of the chunk itself
-
-    def __init__(self, path: str, start: int = 0, end: int | None = None, problem: Problem = _ignore):
-        self.path, self.start, self.end, self.problem = path, start, end, problem
-        self.past_end = False
-        self.offset = start  # file offset of the chunk last yielded
-
-    def __iter__(self) -> Iterator[bytes | None]:
-        with open(self.path, "rb") as fh:
-            fh.seek(self.start)
-            pos = self.start
-            while True:
-                want = READ_BYTES
-                if self.end is not None and pos < self.end:
-                    want = min(want, self.end - pos)  # a chunk never straddles the end
-                data = fh.read(want)
-                if not data:
-                    return
-                self.offset = pos
-                self.past_end = self.end is not None and pos >= self.end
-                pos += len(data)
-                yield data
-
-
-class Bz2Source:
-    """bz2 streams starting at ``start``; a multistream file can be entered at any stream start.
-
-    ``offset`` is the compressed offset of the stream the last chunk came from.
-    Damaged data is reported and skipped to the next stream header; a file
-    that ends inside a stream is reported with the offset of that stream.
-    """
-
-    exact = False  # ``offset`` is where the chunk's stream starts
+    exact = False  # whether ``offset`` is the file offset of the chunk itself
 
     def __init__(self, path: str, start: int = 0, end: int | None = None, problem: Problem = _ignore):
         self.path, self.start, self.end, self.problem = path, start, end, problem
@@ -93,14 +61,48 @@ class Bz2Source:
     def __iter__(self) -> Iterator[bytes | None]:
         with open(self.path, "rb") as fh:
             fh.seek(self.start)
-            yield from self._streams(fh)
+            yield from self._chunks(fh)
+
+    def _chunks(self, fh) -> Iterator[bytes | None]:
+        raise NotImplementedError
+
+
+class PlainSource(_Source):
+    """An uncompressed file from ``start``; ``past_end`` from ``end`` on."""
+
+    exact = True  # ``offset`` is the file offset of the chunk itself
+
+    def _chunks(self, fh) -> Iterator[bytes | None]:
+        pos = self.start
+        while True:
+            want = READ_BYTES
+            if self.end is not None and pos < self.end:
+                want = min(want, self.end - pos)  # a chunk never straddles the end
+            data = fh.read(want)
+            if not data:
+                return
+            self.offset = pos
+            self.past_end = self.end is not None and pos >= self.end
+            pos += len(data)
+            yield data
+
+
+class Bz2Source(_Source):
+    """bz2 streams starting at ``start``; a multistream file can be entered at any stream start.
+
+    ``offset`` is the compressed offset of the stream the last chunk came from.
+    Damaged data is reported and skipped to the next stream header; a file
+    that ends inside a stream is reported with the offset of that stream.
+    """
+
+    exact = False  # ``offset`` is where the chunk's stream starts
 
     def _new_stream(self, at: int) -> bz2.BZ2Decompressor:
         self.offset = at
         self.past_end = self.end is not None and at >= self.end
         return bz2.BZ2Decompressor()
 
-    def _streams(self, fh) -> Iterator[bytes | None]:
+    def _chunks(self, fh) -> Iterator[bytes | None]:
         fed = self.start  # compressed offset just past the bytes fed so far
         dec = self._new_stream(self.start)
         started = False
@@ -136,22 +138,12 @@ class Bz2Source:
                 yield out
 
 
-class GzipSource:
+class GzipSource(_Source):
     """gzip members one after another; damage ends the file (gzip cannot resync)."""
 
     exact = False  # ``offset`` is where the chunk's member starts
 
-    def __init__(self, path: str, start: int = 0, end: int | None = None, problem: Problem = _ignore):
-        self.path, self.start, self.end, self.problem = path, start, end, problem
-        self.past_end = False
-        self.offset = start
-
-    def __iter__(self) -> Iterator[bytes | None]:
-        with open(self.path, "rb") as fh:
-            fh.seek(self.start)
-            yield from self._members(fh)
-
-    def _members(self, fh) -> Iterator[bytes | None]:
+    def _chunks(self, fh) -> Iterator[bytes | None]:
         fed = self.start
         dec = zlib.decompressobj(wbits=31)
         started = False  # the current member has had input
