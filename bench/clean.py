@@ -25,11 +25,11 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from cleaners.config import CleanConfig, FilterConfig, SplitConfig  # noqa: E402
-from cleaners.normalize import Normalizer  # noqa: E402
-from cleaners.steps import QualityFilter, record_steps  # noqa: E402
-from korpus.schema import Record  # noqa: E402
-from korpus.stats import Stats  # noqa: E402
+from korpus.cleaners.config import CleanConfig, FilterConfig, SplitConfig  # noqa: E402
+from korpus.cleaners.normalize import Normalizer  # noqa: E402
+from korpus.cleaners.steps import QualityFilter, record_steps  # noqa: E402
+from korpus.core.schema import Record  # noqa: E402
+from korpus.core.stats import Stats  # noqa: E402
 
 SHARED = REPO.parent / "shared" / "corpora"
 

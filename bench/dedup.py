@@ -52,19 +52,19 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from dedup import unionfind
-from dedup.config import DedupConfig
-from dedup.exact import SIDECAR_FIELDS as EXACT_FIELDS
-from dedup.exact import ExactDedup
-from dedup.keep import assign_kept
-from dedup.keys import canonical, content_hash
-from dedup.lsh import bucket_edges, lsh_params
-from dedup.minhash import band_keys, permutations, signatures, signatures_from_hashes
-from dedup.near import NearDedup, band_column, shingle_jaccard
-from dedup.shingles import char_ngrams, shingle_hash
-from korpus.io import write_records
-from korpus.schema import Record
-from korpus.stats import Stats
+from korpus.core.parquet import write_records
+from korpus.core.schema import Record
+from korpus.core.stats import Stats
+from korpus.dedup import unionfind
+from korpus.dedup.config import DedupConfig
+from korpus.dedup.exact import SIDECAR_FIELDS as EXACT_FIELDS
+from korpus.dedup.exact import ExactDedup
+from korpus.dedup.keep import assign_kept
+from korpus.dedup.keys import canonical, content_hash
+from korpus.dedup.lsh import bucket_edges, lsh_params
+from korpus.dedup.minhash import band_keys, permutations, signatures, signatures_from_hashes
+from korpus.dedup.near import NearDedup, band_column, shingle_jaccard
+from korpus.dedup.shingles import char_ngrams, shingle_hash
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared" / "corpora"

@@ -234,7 +234,7 @@ FORBIDDEN = ("{{", "}}", "[[", "]]", "<ref", "{|", "thumb", "분류:")
 
 
 def convert_ours(text: str) -> str:
-    from crawlers.readers.wikitext import wikitext_to_plain
+    from korpus.crawlers.readers.wikitext import wikitext_to_plain
 
     return wikitext_to_plain(text)
 
@@ -244,7 +244,7 @@ def convert_mw_tree(text: str) -> str:
     import mwparserfromhell
     from mwparserfromhell.nodes import Tag, Template, Wikilink
 
-    from crawlers.readers.wikitext import DROP_SECTIONS, DROP_TAGS, link_text, tidy_lines
+    from korpus.crawlers.readers.wikitext import DROP_SECTIONS, DROP_TAGS, link_text, tidy_lines
 
     code = mwparserfromhell.parse(text)
     for section in code.get_sections(levels=[2]):
@@ -266,7 +266,7 @@ def convert_wtp(text: str) -> str:
     import wikitextparser
     from wikitextparser._wikitext import DeadIndexError
 
-    from crawlers.readers.wikitext import DROP_SECTIONS, link_text, tidy_lines
+    from korpus.crawlers.readers.wikitext import DROP_SECTIONS, link_text, tidy_lines
 
     parsed = wikitextparser.parse(text)
     for section in parsed.sections:
@@ -314,8 +314,8 @@ def _peak_rss_mb() -> float:
 
 
 def _read_shard(kind: str, shard, scan_only: bool = False) -> tuple[int, int, dict, int, float]:
-    from crawlers.readers import reader_for
-    from korpus.stats import Stats
+    from korpus.core.stats import Stats
+    from korpus.crawlers.readers import reader_for
 
     stats = Stats()
     reader = reader_for(kind, **dict(shard.options))
@@ -338,7 +338,7 @@ def _cpu_seconds(who: int) -> float:
 
 def child(kind: str, path: str, workers: int) -> None:
     """Plan, read every shard with ``workers`` processes, print one JSON line."""
-    from crawlers.readers import lines, reader_for, wiki
+    from korpus.crawlers.readers import lines, reader_for, wiki
 
     wiki.PLAIN_RANGE_BYTES, wiki.BZ2_RANGE_BYTES, wiki.STRIDE_BYTES = 2 << 20, 512 << 10, 2 << 20
     lines.LineReader.range_bytes = 16 << 20

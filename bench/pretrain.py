@@ -18,8 +18,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from korpus.io import write_records
-from korpus.schema import Record
+from korpus.core.parquet import write_records
+from korpus.core.schema import Record
 
 # This file is named like the package it measures: keep bench/ off the import path
 # (the pretrain imports are inside main(), after this).
@@ -64,7 +64,7 @@ def corpus_records() -> list[Record]:
 
 
 def main() -> None:
-    from pretrain.data import build_pretraining_data
+    from korpus.pretrain.data import build_pretraining_data
 
     ap = argparse.ArgumentParser()
     ap.add_argument("--repeat", type=int, default=1, help="copies of the corpus")
@@ -75,7 +75,7 @@ def main() -> None:
     if not VOCAB.exists():
         raise SystemExit(f"{VOCAB} is missing: this benchmark needs ../shared")
 
-    from pretrain.instances import InstanceParams
+    from korpus.pretrain.instances import InstanceParams
 
     params = InstanceParams(dupe_factor=args.dupe_factor)
     with tempfile.TemporaryDirectory() as tmp:

@@ -4,7 +4,7 @@ Gold sets: ``../shared/corpora/sentence-gold/*.txt`` (kss's test sets: one
 sentence per line, a blank line between documents; a document's input is its
 lines joined with ""). A boundary is the number of non-whitespace characters
 before a sentence end; the end of a document is not counted (every splitter
-gets it free). See :mod:`cleaners.gold`.
+gets it free). See :mod:`bench/gold.py`.
 
 Speed is characters per CPU second of this one process (``time.process_time``,
 so other load on the machine counts less), after a warm-up call that loads
@@ -35,8 +35,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from cleaners.gold import Score, halves, load_gold  # noqa: E402
-from cleaners.split import get_splitter  # noqa: E402
+from gold import Score, halves, load_gold  # noqa: E402
+
+from korpus.cleaners.split import get_splitter  # noqa: E402
 
 SHARED = REPO.parent / "shared" / "corpora"
 GOLD = SHARED / "sentence-gold"

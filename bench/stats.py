@@ -31,8 +31,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from korpus.io import ROW_GROUP_ROWS, parquet_writer
-from korpus.schema import CORPUS_SCHEMA
+from korpus.core.parquet import ROW_GROUP_ROWS, parquet_writer
+from korpus.core.schema import CORPUS_SCHEMA
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared" / "corpora"

@@ -33,8 +33,8 @@ from pathlib import Path
 
 import numpy as np
 
-from korpus.io import write_records
-from korpus.schema import Record
+from korpus.core.parquet import write_records
+from korpus.core.schema import Record
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from korpus.errors import ConfigError
+from korpus.core.errors import ConfigError
 
 FORMAL_SOURCES = ("wiki", "news", "law", "text", "jsonl")
 PROFILES = ("formal", "informal")
@@ -79,6 +79,6 @@ class SplitConfig:
     keep_whole: list[str] = field(default_factory=lambda: ["comments"])
 
     def __post_init__(self) -> None:
-        from cleaners.split import SPLITTERS
+        from korpus.cleaners.split import SPLITTERS
 
         _check_choice("split", "splitter", self.splitter, tuple(SPLITTERS))

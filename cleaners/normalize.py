@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import regex
 
-from cleaners.config import EMOJI_MODES, PII_MODES, PROFILES
+from korpus.cleaners.config import EMOJI_MODES, PII_MODES, PROFILES
 
 # -- always ---------------------------------------------------------------------------
 

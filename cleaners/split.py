@@ -3,7 +3,7 @@
 Every splitter is a picklable callable ``text -> list[str]`` that loads what
 it needs (kss, MeCab) in the process that first calls it.
 
-- ``fast`` (default): the rule splitter (:mod:`cleaners.sentences`) with a
+- ``fast`` (default): the rule splitter (:mod:`korpus.cleaners.rule_splitter`) with a
   MeCab check on the words the rules cannot call (python-mecab-ko).
 - ``rules``: the rule splitter alone; no dependency, fastest.
 - ``kss-mecab``, ``kss-punct``, ``kss-fast``, ``kss-pecab``: kss 6's backends,
@@ -16,7 +16,7 @@ from __future__ import annotations
 import importlib.util
 from collections.abc import Callable
 
-from cleaners.sentences import split_sentences
+from korpus.cleaners.rule_splitter import split_sentences
 
 SPLITTERS: dict[str, str] = {
     "fast": "rules + a MeCab check on ambiguous endings (default; needs python-mecab-ko)",
@@ -41,7 +41,7 @@ class RuleSplitter:
         self.morphology = morphology
         self.resolver = None
         if morphology:
-            from cleaners.mecab_check import MecabResolver
+            from korpus.cleaners.mecab_check import MecabResolver
 
             self.resolver = MecabResolver()
 
@@ -81,7 +81,7 @@ def get_splitter(name: str) -> Callable[[str], list[str]]:
     >>> get_splitter("rules")("하나. 둘.")
     ['하나.', '둘.']
     """
-    from korpus.errors import ConfigError
+    from korpus.core.errors import ConfigError
 
     if name not in SPLITTERS:
         raise ConfigError(f"unknown splitter '{name}' (known: {', '.join(SPLITTERS)})")

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from cleaners.charstats import hangul_ratio, top_char_share
-from cleaners.config import CleanConfig, FilterConfig, SplitConfig
-from cleaners.normalize import Normalizer
-from cleaners.split import get_splitter, split_none
-from korpus.schema import Record
-from korpus.stats import Stats
+from korpus.cleaners.charstats import hangul_ratio, top_char_share
+from korpus.cleaners.config import CleanConfig, FilterConfig, SplitConfig
+from korpus.cleaners.normalize import Normalizer
+from korpus.cleaners.split import get_splitter, split_none
+from korpus.core.schema import Record
+from korpus.core.stats import Stats
 
 _MIN_LINES = 3
 

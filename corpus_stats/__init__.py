@@ -13,15 +13,15 @@ classes), ``distribution`` (exact length distributions), ``targets``,
 ``report``, and the renderers ``render_table``, ``render_html``, ``plots``.
 """
 
-from corpus_stats.compare import TargetsMissed
-from corpus_stats.report import Report, make_report, write_json
-from corpus_stats.scan import CorpusCounts, SourceCounts, scan_corpus
-from corpus_stats.targets import KRBERT_MEDIUM, Targets, load_targets
+from korpus.corpus_stats.compare import TargetsMissed
+from korpus.corpus_stats.report import Report, make_report, write_json
+from korpus.corpus_stats.scan import CorpusCounts, SourceCounts, scan_corpus
+from korpus.corpus_stats.targets import KRBERT_MEDIUM, Targets, load_targets
 
 
 def write_html(report: Report, path) -> None:
     """The HTML report with its plots (imports matplotlib only when called)."""
-    from corpus_stats.render_html import write_html as _write
+    from korpus.corpus_stats.render_html import write_html as _write
 
     _write(report, path)
 

@@ -1,6 +1,6 @@
 """The build's own counts (``X.stats.json`` / ``DIR/_stats.json``) as a funnel.
 
-The file is ``korpus.stats.Stats.to_dict()``: ``counts[stage][source][key]``.
+The file is ``korpus.core.stats.Stats.to_dict()``: ``counts[stage][source][key]``.
 Stages and keys differ between builds and versions, so everything here is
 lenient: a stage's documents are its ``kept`` (or ``docs``) count, drops are
 the ``dropped:<reason>`` keys, and whatever else a stage counts is kept as is.
@@ -19,8 +19,8 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from korpus.errors import InputError
-from korpus.write import stats_file_for
+from korpus.core.errors import InputError
+from korpus.core.layout import stats_file_for
 
 FUNNEL = ("read", "cleaned", "deduplicated")
 STAGE_ORDER = ("read", "normalize", "filter", "split", "cleaned", "exact_dedup", "near_dedup", "dedup",

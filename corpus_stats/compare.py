@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from corpus_stats.build_stats import Funnel
-from corpus_stats.scan import CorpusCounts, SourceCounts
-from corpus_stats.targets import GB, Targets
-from korpus.errors import KorpusError
+from korpus.core.errors import KorpusError
+from korpus.corpus_stats.build_stats import Funnel
+from korpus.corpus_stats.scan import CorpusCounts, SourceCounts
+from korpus.corpus_stats.targets import GB, Targets
 
 ALL = "all sources"  # the projection that keeps the current mix of sources
 

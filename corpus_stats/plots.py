@@ -12,11 +12,11 @@ import numpy as np
 from matplotlib import colormaps
 from matplotlib.figure import Figure
 
-from corpus_stats.build_stats import FUNNEL
-from corpus_stats.compare import fmt_metric
-from corpus_stats.distribution import histogram_edges
-from corpus_stats.report import TOTAL, Report
-from corpus_stats.scripts import SCRIPTS, shares
+from korpus.corpus_stats.build_stats import FUNNEL
+from korpus.corpus_stats.compare import fmt_metric
+from korpus.corpus_stats.distribution import histogram_edges
+from korpus.corpus_stats.report import TOTAL, Report
+from korpus.corpus_stats.scripts import SCRIPTS, shares
 
 DPI = 100
 SCRIPT_COLORS = {"hangul": "#1f77b4", "latin": "#ff7f0e", "hanja": "#d62728", "digit": "#2ca02c",

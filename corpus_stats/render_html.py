@@ -6,12 +6,12 @@ import base64
 from html import escape
 from pathlib import Path
 
-from corpus_stats.build_stats import FUNNEL
-from corpus_stats.compare import fmt_bytes, fmt_metric, projection_rows
-from corpus_stats.plots import all_plots
-from corpus_stats.report import TOTAL, Report
-from corpus_stats.scripts import SCRIPTS, shares
-from korpus.io import write_text_atomic
+from korpus.core.io import write_text_atomic
+from korpus.corpus_stats.build_stats import FUNNEL
+from korpus.corpus_stats.compare import fmt_bytes, fmt_metric, projection_rows
+from korpus.corpus_stats.plots import all_plots
+from korpus.corpus_stats.report import TOTAL, Report
+from korpus.corpus_stats.scripts import SCRIPTS, shares
 
 PCTS = (5, 25, 50, 75, 95, 99)
 CSS = """

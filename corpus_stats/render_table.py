@@ -5,12 +5,12 @@ from __future__ import annotations
 from rich.console import Console, Group
 from rich.table import Table
 
-from corpus_stats.build_stats import FUNNEL
-from corpus_stats.compare import fmt_bytes, fmt_metric, projection_rows
-from corpus_stats.distribution import Distribution
-from corpus_stats.report import TOTAL, Report
-from corpus_stats.scan import SourceCounts
-from corpus_stats.scripts import SCRIPTS, shares
+from korpus.corpus_stats.build_stats import FUNNEL
+from korpus.corpus_stats.compare import fmt_bytes, fmt_metric, projection_rows
+from korpus.corpus_stats.distribution import Distribution
+from korpus.corpus_stats.report import TOTAL, Report
+from korpus.corpus_stats.scan import SourceCounts
+from korpus.corpus_stats.scripts import SCRIPTS, shares
 
 PCTS = (5, 25, 50, 75, 95, 99)
 

@@ -6,14 +6,14 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from corpus_stats.build_stats import Funnel, build_stats_path, load_build_stats
-from corpus_stats.compare import TargetResult, check, compare
-from corpus_stats.distribution import Distribution, histogram_edges
-from corpus_stats.scan import COUNTS, CorpusCounts, SourceCounts, scan_corpus
-from corpus_stats.scripts import shares
-from corpus_stats.targets import GB, Targets, load_targets
-from korpus.errors import InputError
-from korpus.io import write_text_atomic
+from korpus.core.errors import InputError
+from korpus.core.io import write_text_atomic
+from korpus.corpus_stats.build_stats import Funnel, build_stats_path, load_build_stats
+from korpus.corpus_stats.compare import TargetResult, check, compare
+from korpus.corpus_stats.distribution import Distribution, histogram_edges
+from korpus.corpus_stats.scan import COUNTS, CorpusCounts, SourceCounts, scan_corpus
+from korpus.corpus_stats.scripts import shares
+from korpus.corpus_stats.targets import GB, Targets, load_targets
 
 REPORT_SCHEMA = "korpus-stats/1"
 TOTAL = "total"

@@ -20,10 +20,10 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from corpus_stats.distribution import Distribution
-from corpus_stats.scripts import CLASSES, WORD, residue, script_exprs
-from korpus.errors import InputError, KorpusError
-from korpus.io import corpus_files
+from korpus.core.errors import InputError, KorpusError
+from korpus.core.layout import corpus_files
+from korpus.corpus_stats.distribution import Distribution
+from korpus.corpus_stats.scripts import CLASSES, WORD, residue, script_exprs
 
 COUNTS = ("documents", "sentences", "words", "text_words", "characters", "bytes")
 NEEDED = {"source": pa.string(), "text": pa.string(), "sentences": pa.list_(pa.string())}

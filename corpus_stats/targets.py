@@ -20,7 +20,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from korpus.errors import ConfigError
+from korpus.core.errors import ConfigError
 
 METRICS = ("documents", "sentences", "words", "characters", "bytes")
 GB = 10**9

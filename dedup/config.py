@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from korpus.errors import ConfigError
+from korpus.core.errors import ConfigError
 
 
 @dataclass

@@ -1,8 +1,8 @@
 """Exact document dedup as a global step: hash per shard, then keep one per hash.
 
-Two documents are the same when their canonical forms (:mod:`dedup.keys`:
+Two documents are the same when their canonical forms (:mod:`korpus.dedup.keys`:
 no whitespace or punctuation, case folded) are equal. Each group keeps one
-copy by the rule of :mod:`dedup.keep` (the longest, then the smallest id),
+copy by the rule of :mod:`korpus.dedup.keep` (the longest, then the smallest id),
 so the output is the same for any worker count or shard order.
 """
 
@@ -15,11 +15,11 @@ import numpy as np
 import polars as pl
 import pyarrow as pa
 
-from dedup.keep import assign_kept, write_drops
-from dedup.keys import content_hash, text_key
-from dedup.report import write_report
-from dedup.sidecar import sidecar_schema, write_sidecar
-from korpus.stats import Stats
+from korpus.core.stats import Stats
+from korpus.dedup.keep import assign_kept, write_drops
+from korpus.dedup.keys import content_hash, text_key
+from korpus.dedup.report import write_report
+from korpus.dedup.sidecar import sidecar_schema, write_sidecar
 
 REASON = "exact_duplicate"
 BATCH_ROWS = 10_000

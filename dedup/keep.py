@@ -12,7 +12,7 @@ from pathlib import Path
 
 import polars as pl
 
-from korpus.io import atomic_path
+from korpus.core.io import atomic_path
 
 KEEP_ORDER = ["length", "id", "tiebreak"]
 KEEP_DESCENDING = [True, False, False]

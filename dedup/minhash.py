@@ -18,7 +18,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from dedup.shingles import FNV_OFFSET, FNV_PRIME, batch_hashes, fmix64
+from korpus.dedup.shingles import FNV_OFFSET, FNV_PRIME, batch_hashes, fmix64
 
 MAX_HASH = np.uint32(0xFFFFFFFF)  # datasketch's "empty" value for affine32
 _FMIX32 = (16, 0x85EBCA6B, 13, 0xC2B2AE35, 16)
@@ -90,7 +90,7 @@ def _chunks(offsets: np.ndarray, size: int):
 
 
 def signatures(texts: list[str], ngram: int, num_perm: int = 128, seed: int = 1) -> np.ndarray:
-    """MinHash signatures of ``texts`` (see :mod:`dedup.shingles` for the shingles).
+    """MinHash signatures of ``texts`` (see :mod:`korpus.dedup.shingles` for the shingles).
 
     Row ``i`` equals ``MinHash(num_perm, seed, hashfunc=shingle_hash)`` updated
     with ``char_ngrams(texts[i], ngram)``: ``.hashvalues``.

@@ -1,14 +1,14 @@
 """Near-duplicate documents with MinHash LSH, as a global step of a build.
 
 shard_pass (parallel): MinHash signatures of each document's character
-n-grams (:mod:`dedup.minhash`), folded into one uint64 key per LSH band, written
+n-grams (:mod:`korpus.dedup.minhash`), folded into one uint64 key per LSH band, written
 to a sidecar with the document's id, source, length and a content hash.
 
 band tasks (parallel, one per band): read that band's key column of every
 sidecar, group equal keys with polars, save the bucket edges.
 resolve: join the edges of every band with union-find (computing a band's
 edges itself where no band task ran).
-Each cluster keeps one document (:mod:`dedup.keep`); the others are dropped.
+Each cluster keeps one document (:mod:`korpus.dedup.keep`); the others are dropped.
 Memory is a few arrays of one number per document, never the signatures:
 1.8 GB peak RSS for 20M documents (docs/performance.md).
 """
@@ -25,22 +25,22 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from dedup import unionfind
-from dedup.keep import assign_kept, write_drops
-from dedup.keys import content_hash
-from dedup.lsh import bucket_edges, lsh_params
-from dedup.minhash import (
+from korpus.core.io import atomic_path
+from korpus.core.stats import Stats
+from korpus.dedup import unionfind
+from korpus.dedup.keep import assign_kept, write_drops
+from korpus.dedup.keys import content_hash
+from korpus.dedup.lsh import bucket_edges, lsh_params
+from korpus.dedup.minhash import (
     band_keys,
     estimated_jaccard,
     permutations,
     signatures,
     signatures_from_hashes,
 )
-from dedup.report import SNIPPET_CHARS, read_texts, sample_removed, write_report
-from dedup.shingles import batch_hashes, char_ngrams
-from dedup.sidecar import sidecar_schema, write_sidecar
-from korpus.io import atomic_path
-from korpus.stats import Stats
+from korpus.dedup.report import SNIPPET_CHARS, read_texts, sample_removed, write_report
+from korpus.dedup.shingles import batch_hashes, char_ngrams
+from korpus.dedup.sidecar import sidecar_schema, write_sidecar
 
 REASON = "near_duplicate"
 BAND_DIR = "bands"  # beside drops.parquet: one edges file per band, from the band tasks

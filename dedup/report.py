@@ -18,7 +18,7 @@ import numpy as np
 import polars as pl
 import pyarrow.parquet as pq
 
-from korpus.io import atomic_path, write_text_atomic
+from korpus.core.io import atomic_path, write_text_atomic
 
 TABLE_PATH_KEY = b"korpus.table_path"
 SNIPPET_CHARS = 300

@@ -8,8 +8,8 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from dedup.report import TABLE_PATH_KEY
-from korpus.io import atomic_path
+from korpus.core.io import atomic_path
+from korpus.dedup.report import TABLE_PATH_KEY
 
 # ``make_columns(batch, first_row) -> {column: values}`` for one batch of the map shard.
 ColumnMaker = Callable[[pa.RecordBatch, int], dict]

@@ -1,8 +1,14 @@
 """korpus: a Korean corpus collection and cleaning toolkit.
 
-The shared core lives here: the record schema (:mod:`korpus.schema`), build
-configuration (:mod:`korpus.config`), the shard runner (:mod:`korpus.runner`),
-the build orchestration (:mod:`korpus.build`) and the CLI (:mod:`korpus.cli`).
+Layers, each importing only the ones below it (``tests/test_layers.py`` checks):
+
+- :mod:`korpus.core`, the kernel: records and schema, atomic IO, errors, stats,
+  the step and engine protocols;
+- the stages: :mod:`korpus.crawlers`, :mod:`korpus.cleaners`, :mod:`korpus.dedup`,
+  :mod:`korpus.corpus_stats`, :mod:`korpus.vocab`, :mod:`korpus.pretrain` (their
+  folders sit at the top of the repository; ``korpus/<stage>`` links to them);
+- :mod:`korpus.build`: config, phases, engines, writers;
+- :mod:`korpus.cli`: the ``korpus`` command.
 """
 
 __version__ = "0.1.0"

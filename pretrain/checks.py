@@ -13,12 +13,12 @@ from pathlib import Path
 
 import numpy as np
 
-from korpus.errors import InputError, KorpusError
-from pretrain import krbert
-from pretrain.example import decode_example
-from pretrain.manifest import FEATURE_SPEC, RECORDS_DIR
-from pretrain.tfrecord import count_records, read_records
-from pretrain.wordpiece import Vocab, load_vocab
+from korpus.core.errors import InputError, KorpusError
+from korpus.pretrain import krbert
+from korpus.pretrain.example import decode_example
+from korpus.pretrain.manifest import FEATURE_SPEC, RECORDS_DIR
+from korpus.pretrain.tfrecord import count_records, read_records
+from korpus.pretrain.wordpiece import Vocab, load_vocab
 
 OK, WARN, FAIL = "ok", "warn", "FAIL"
 

@@ -9,7 +9,7 @@ Output folder::
     manifest.json                         parameters, assumptions, counts, sha256 checksums
 
 The records are byte-identical for the same corpus, vocabulary, parameters and
-seed, whatever the number of workers (see :mod:`pretrain.shards`).
+seed, whatever the number of workers (see :mod:`korpus.pretrain.shards`).
 """
 
 from __future__ import annotations
@@ -23,26 +23,21 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from korpus.errors import ConfigError, InputError, KorpusError
-from korpus.io import atomic_path, corpus_files, write_text_atomic
-from korpus.stats import Stats
-from pretrain import krbert
-from pretrain.instances import InstanceParams
-from pretrain.manifest import (
+from korpus.core.errors import ConfigError, InputError, KorpusError
+from korpus.core.io import atomic_path, write_text_atomic
+from korpus.core.layout import corpus_files
+from korpus.core.stats import Stats
+from korpus.pretrain import krbert
+from korpus.pretrain.instances import InstanceParams
+from korpus.pretrain.manifest import (
     RECORDS_DIR,
     REPORTS_DIR,
     build_manifest,
     describe_inputs,
     fingerprint,
 )
-from pretrain.shards import (
-    ShardConfig,
-    ShardTask,
-    ShardWorker,
-    plan_shards,
-    report_name,
-)
-from pretrain.wordpiece import load_vocab
+from korpus.pretrain.shards import ShardConfig, ShardTask, ShardWorker, plan_shards, report_name
+from korpus.pretrain.wordpiece import load_vocab
 
 DEFAULT_SHARD_MB = 8.0
 

@@ -25,9 +25,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from korpus.errors import ConfigError, KorpusError
-from pretrain.checks import FAIL, Check, RecordsDir, RunShape, run_checks
-from pretrain.tpu_plan import (
+from korpus.core.errors import ConfigError, KorpusError
+from korpus.pretrain.checks import FAIL, Check, RecordsDir, RunShape, run_checks
+from korpus.pretrain.tpu_plan import (
     EXECUTE_DEFAULT,
     STEPS,
     LaunchConfig,

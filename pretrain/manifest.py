@@ -14,11 +14,11 @@ from pathlib import Path
 import pyarrow.parquet as pq
 
 from korpus import __version__
-from korpus.errors import InputError
-from korpus.stats import Stats
-from pretrain import krbert
-from pretrain.instances import InstanceParams
-from pretrain.shards import STAGE
+from korpus.core.errors import InputError
+from korpus.core.stats import Stats
+from korpus.pretrain import krbert
+from korpus.pretrain.instances import InstanceParams
+from korpus.pretrain.shards import STAGE
 
 FORMAT = "korpus-pretrain/1"
 RECORDS_DIR = "records"

@@ -29,11 +29,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from korpus.errors import InputError
-from korpus.io import write_text_atomic
-from korpus.stats import Stats
-from pretrain.example import encode_examples
-from pretrain.instances import (
+from korpus.core.errors import InputError
+from korpus.core.io import write_text_atomic
+from korpus.core.stats import Stats
+from korpus.pretrain.example import encode_examples
+from korpus.pretrain.instances import (
     Document,
     InstanceBuffer,
     InstanceMaker,
@@ -41,8 +41,8 @@ from pretrain.instances import (
     TokenIds,
     feature_arrays,
 )
-from pretrain.tfrecord import TFRecordWriter
-from pretrain.wordpiece import Vocab, build_tokenizer, encode_ids
+from korpus.pretrain.tfrecord import TFRecordWriter
+from korpus.pretrain.wordpiece import Vocab, build_tokenizer, encode_ids
 
 STAGE = "pretrain"
 READ_BATCH_ROWS = 4096

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import google_crc32c
 
-from korpus.errors import InputError
-from korpus.io import atomic_path
+from korpus.core.errors import InputError
+from korpus.core.io import atomic_path
 
 _MASK_DELTA = 0xA282EAD8
 _LEN = struct.Struct("<Q")

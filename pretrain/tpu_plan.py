@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from korpus.errors import ConfigError
-from korpus.io import write_text_atomic
-from pretrain import krbert
-from pretrain.checks import TPU_CORES, RecordsDir
+from korpus.core.errors import ConfigError
+from korpus.core.io import write_text_atomic
+from korpus.pretrain import krbert
+from korpus.pretrain.checks import TPU_CORES, RecordsDir
 
 DEFAULT_ZONE = "europe-west4-a"  # a zone with v3-8 TPU VMs
 DEFAULT_RUNTIME = "tpu-vm-tf-2.16.1-se"
@@ -202,7 +202,7 @@ def record_shape(rd: RecordsDir) -> tuple[int, int]:
 
 
 def _template(name: str) -> str:
-    return resources.files("pretrain").joinpath("launcher", name).read_text(encoding="utf-8")
+    return resources.files("korpus.pretrain").joinpath("launcher", name).read_text(encoding="utf-8")
 
 
 def render(text: str, values: dict[str, str]) -> str:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from korpus.errors import InputError
+from korpus.core.errors import InputError
 
 PAD, UNK, CLS, SEP, MASK = "[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"
 SPECIALS = (PAD, UNK, CLS, SEP, MASK)

@@ -13,6 +13,8 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 CORPORA = SHARED / "corpora"
 REFERENCE = SHARED / "reference"
+# bench/gold.py scores splitters on the gold sets; the splitter tests use it too.
+sys.path.insert(0, str(REPO / "bench"))
 
 
 def needs_shared(path: Path = CORPORA):

@@ -9,17 +9,17 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cleaners import charstats
-from cleaners import config as clean_config
-from cleaners import normalize as norm
-from cleaners import steps as clean_steps
-from cleaners.config import CleanConfig, FilterConfig, SplitConfig
-from cleaners.normalize import Normalizer
-from cleaners.steps import Normalize, QualityFilter, SplitSentences, record_steps
-from korpus.config import config_from_mapping
-from korpus.errors import ConfigError
-from korpus.schema import Record
-from korpus.stats import Stats
+from korpus.build.config import config_from_mapping
+from korpus.cleaners import charstats
+from korpus.cleaners import config as clean_config
+from korpus.cleaners import normalize as norm
+from korpus.cleaners import steps as clean_steps
+from korpus.cleaners.config import CleanConfig, FilterConfig, SplitConfig
+from korpus.cleaners.normalize import Normalizer
+from korpus.cleaners.steps import Normalize, QualityFilter, SplitSentences, record_steps
+from korpus.core.errors import ConfigError
+from korpus.core.schema import Record
+from korpus.core.stats import Stats
 
 # (function, input, expected, why)
 CASES = [

@@ -5,10 +5,10 @@ import random
 
 import polars as pl
 
-from dedup.near import NearDedup
-from korpus.build import build
-from korpus.config import BuildConfig, SourceSpec
-from korpus.stats import Stats
+from korpus.build.config import BuildConfig, SourceSpec
+from korpus.build.run import build
+from korpus.core.stats import Stats
+from korpus.dedup.near import NearDedup
 
 
 def test_band_tasks_match_an_inline_resolve(tmp_path):

@@ -16,9 +16,9 @@ import pyarrow.parquet as pq
 import pytest
 from conftest import REPO, run_korpus
 
-from korpus.build import build
-from korpus.config import BuildConfig
-from korpus.schema import CORPUS_SCHEMA
+from korpus.build.config import BuildConfig
+from korpus.build.run import build
+from korpus.core.schema import CORPUS_SCHEMA
 
 SAMPLE = REPO / "korpus" / "sample"
 

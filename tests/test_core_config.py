@@ -1,7 +1,7 @@
 import pytest
 
-from korpus.config import config_from_mapping, load_config, parse_source_flag
-from korpus.errors import ConfigError
+from korpus.build.config import config_from_mapping, load_config, parse_source_flag
+from korpus.core.errors import ConfigError
 
 
 def test_toml_sources_and_sections(tmp_path):
@@ -41,7 +41,7 @@ def test_source_flag_parsing():
 
 
 def test_unknown_reader_option_is_an_error(tmp_path):
-    from korpus.build import plan_shards
+    from korpus.build.run import plan_shards
 
     (tmp_path / "a.jsonl").write_text('{"text": "가"}\n', encoding="utf-8")
     cfg = config_from_mapping({"source": [{"kind": "jsonl", "path": str(tmp_path), "txt_field": "x"}]})

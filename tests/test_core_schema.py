@@ -1,8 +1,10 @@
 import pyarrow.parquet as pq
 import pytest
 
-from korpus.io import atomic_path, corpus_files, write_records
-from korpus.schema import COLUMNS, CORPUS_SCHEMA, Record, records_to_table, table_to_records
+from korpus.core.io import atomic_path
+from korpus.core.layout import corpus_files
+from korpus.core.parquet import write_records
+from korpus.core.schema import COLUMNS, CORPUS_SCHEMA, Record, records_to_table, table_to_records
 
 
 def sample_records():

@@ -4,8 +4,8 @@ import json
 
 import polars as pl
 
-from korpus.build import build
-from korpus.config import BuildConfig, SourceSpec
+from korpus.build.config import BuildConfig, SourceSpec
+from korpus.build.run import build
 
 
 def test_repeated_sentence_is_removed_from_documents_that_stay(tmp_path):

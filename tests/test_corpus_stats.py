@@ -19,18 +19,18 @@ from conftest import CORPORA, needs_shared, run_korpus
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from corpus_stats import KRBERT_MEDIUM, TargetsMissed, load_targets, make_report, scan_corpus
-from corpus_stats.build_stats import build_stats_path, load_build_stats
-from corpus_stats.compare import ALL
-from corpus_stats.render_html import render_html
-from corpus_stats.scan import _per_source
-from corpus_stats.scripts import CLASSES, WORD, residue, script_exprs
-from corpus_stats.targets import Targets
 from korpus.cli.main import main
-from korpus.errors import ConfigError, InputError, KorpusError
-from korpus.io import parquet_writer
-from korpus.schema import CORPUS_SCHEMA, Record, records_to_table
-from korpus.stats import Stats
+from korpus.core.errors import ConfigError, InputError, KorpusError
+from korpus.core.parquet import parquet_writer
+from korpus.core.schema import CORPUS_SCHEMA, Record, records_to_table
+from korpus.core.stats import Stats
+from korpus.corpus_stats import KRBERT_MEDIUM, TargetsMissed, load_targets, make_report, scan_corpus
+from korpus.corpus_stats.build_stats import build_stats_path, load_build_stats
+from korpus.corpus_stats.compare import ALL
+from korpus.corpus_stats.render_html import render_html
+from korpus.corpus_stats.scan import _per_source
+from korpus.corpus_stats.scripts import CLASSES, WORD, residue, script_exprs
+from korpus.corpus_stats.targets import Targets
 
 # Characters whose class the independent classifier below gets from unicodedata alone.
 ALPHABET = {

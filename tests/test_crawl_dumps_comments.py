@@ -21,10 +21,10 @@ from mirrors import (
     sums_file,
 )
 
-from crawlers.dumps.errors import DownloadError
-from crawlers.dumps.http import RetryPolicy
-from crawlers.dumps.kcbert import download_comments, extract_joined
 from korpus.cli.main import main
+from korpus.crawlers.dumps.errors import DownloadError
+from korpus.crawlers.dumps.http import RetryPolicy
+from korpus.crawlers.dumps.kcbert import download_comments, extract_joined
 
 FAST = RetryPolicy(attempts=4, backoff=0.01)
 

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from mirrors import Mirror
 
-from crawlers.dumps.http import RemoteFile, RetryPolicy, fetch_verified, new_session
+from korpus.crawlers.dumps.http import RemoteFile, RetryPolicy, fetch_verified, new_session
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "corpora"
 MB = 1 << 20
@@ -70,7 +70,7 @@ def test_join_and_extract_throughput_on_real_comments(tmp_path):
     script = (
         "import json, re, sys, time\n"
         "from pathlib import Path\n"
-        "from crawlers.dumps.kcbert import extract_joined\n"
+        "from korpus.crawlers.dumps.kcbert import extract_joined\n"
         "paths = [Path(p) for p in sys.argv[2:]]\n"
         "t, c = time.perf_counter(), time.process_time()\n"
         "out = extract_joined(paths, Path(sys.argv[1]))\n"

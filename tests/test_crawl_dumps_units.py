@@ -7,14 +7,14 @@ import importlib
 
 import pytest
 
-from crawlers.dumps.checksums import MultiHasher, check_digests, parse_sums
-from crawlers.dumps.errors import ChecksumMismatch, DownloadError
-from crawlers.dumps.http import RetryPolicy
-from crawlers.dumps.joined import JoinedReader
+from korpus.crawlers.dumps.checksums import MultiHasher, check_digests, parse_sums
+from korpus.crawlers.dumps.errors import ChecksumMismatch, DownloadError
+from korpus.crawlers.dumps.http import RetryPolicy
+from korpus.crawlers.dumps.joined import JoinedReader
 
 
-@pytest.mark.parametrize("module", ["crawlers.dumps.checksums", "crawlers.dumps.http",
-                                    "crawlers.dumps.wiki", "crawlers.dumps.progress"])
+@pytest.mark.parametrize("module", ["korpus.crawlers.dumps.checksums", "korpus.crawlers.dumps.http",
+                                    "korpus.crawlers.dumps.wiki", "korpus.crawlers.dumps.progress"])
 def test_doctests(module):
     assert doctest.testmod(importlib.import_module(module)).failed == 0
 

@@ -10,10 +10,10 @@ import sys
 import pytest
 from mirrors import Mirror, dumpstatus, serve_wiki, sums_file
 
-from crawlers.dumps.errors import ChecksumMismatch, DownloadError
-from crawlers.dumps.http import RetryPolicy
-from crawlers.dumps.wiki import download_wiki_dump
 from korpus.cli.main import main
+from korpus.crawlers.dumps.errors import ChecksumMismatch, DownloadError
+from korpus.crawlers.dumps.http import RetryPolicy
+from korpus.crawlers.dumps.wiki import download_wiki_dump
 
 FAST = RetryPolicy(attempts=4, backoff=0.01)
 DATE = "20240101"

@@ -17,7 +17,7 @@ import pytest
 from conftest import REPO, run_korpus
 from lawserver import TARGET_NAMES, LawServer
 
-from korpus.schema import CORPUS_SCHEMA
+from korpus.core.schema import CORPUS_SCHEMA
 
 FAST = ("--delay", "0", "--backoff", "0.02", "--concurrency", "4")
 

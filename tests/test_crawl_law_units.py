@@ -13,17 +13,17 @@ import pytest
 from conftest import CORPORA, needs_shared
 from lawserver import ANTI_BOT, AUTH_FAILURE, TARGET_NAMES, Item, LawServer, body_xml, list_page
 
-from crawlers.law.assemble import assemble, html_fragment_to_text
-from crawlers.law.errors import ItemNotFound, ResponseRejected
-from crawlers.law.items import LawDocumentItem, item_to_record
-from crawlers.law.responses import check_response, parse_xml
-from crawlers.law.secret import MaskSecretFilter, install_log_mask, mask_bytes, mask_text
-from crawlers.law.spiders.law_api import public_url
-from crawlers.law.state import CrawlState
-from crawlers.law.targets import TARGETS, parse_targets
-from korpus.errors import KorpusError
-from korpus.io import write_records
-from korpus.schema import CORPUS_SCHEMA
+from korpus.core.errors import KorpusError
+from korpus.core.parquet import write_records
+from korpus.core.schema import CORPUS_SCHEMA
+from korpus.crawlers.law.assemble import assemble, html_fragment_to_text
+from korpus.crawlers.law.errors import ItemNotFound, ResponseRejected
+from korpus.crawlers.law.items import LawDocumentItem, item_to_record
+from korpus.crawlers.law.responses import check_response, parse_xml
+from korpus.crawlers.law.secret import MaskSecretFilter, install_log_mask, mask_bytes, mask_text
+from korpus.crawlers.law.spiders.law_api import public_url
+from korpus.crawlers.law.state import CrawlState
+from korpus.crawlers.law.targets import TARGETS, parse_targets
 
 XML = "application/xml;charset=UTF-8"
 
@@ -332,7 +332,7 @@ def _retry_middleware(**settings):
     from scrapy.core.downloader import Slot
     from scrapy.utils.test import get_crawler
 
-    from crawlers.law.middlewares import BackoffRetryMiddleware
+    from korpus.crawlers.law.middlewares import BackoffRetryMiddleware
 
     crawler = get_crawler(Spider, {"RETRY_TIMES": 2, "RETRY_HTTP_CODES": [404, 429, 503],
                                    "KORPUS_RETRY_BACKOFF_BASE": 0, "KORPUS_RETRY_BACKOFF_MAX": 30,
@@ -363,7 +363,7 @@ def test_retry_middleware_retries_slows_the_domain_and_gives_up():
 
 
 def test_retry_after_header_forms():
-    from crawlers.law.middlewares import retry_after_seconds
+    from korpus.crawlers.law.middlewares import retry_after_seconds
 
     assert retry_after_seconds(b"12") == 12.0
     assert retry_after_seconds(b"Wed, 21 Oct 2015 07:28:00 GMT") == 0.0  # in the past
@@ -378,9 +378,9 @@ def test_callback_and_pipeline_errors_make_the_run_incomplete(tmp_path):
     from scrapy.utils.test import get_crawler
     from twisted.python.failure import Failure
 
-    from crawlers.law.errors import IncompleteCrawl
-    from crawlers.law.runner import LawCrawlReport
-    from crawlers.law.spiders.law_api import LawApiSpider
+    from korpus.crawlers.law.errors import IncompleteCrawl
+    from korpus.crawlers.law.runner import LawCrawlReport
+    from korpus.crawlers.law.spiders.law_api import LawApiSpider
 
     previous = logging.getLogRecordFactory()
     try:

@@ -23,8 +23,8 @@ from mirrors import (
 )
 
 from korpus.cli.main import main
-from korpus.io import corpus_files
-from korpus.schema import CORPUS_SCHEMA
+from korpus.core.layout import corpus_files
+from korpus.core.schema import CORPUS_SCHEMA
 
 FURNITURE = (NAV_TEXT, FOOTER_TEXT, RELATED_TEXT, AD_TEXT, BYLINE_TEXT, "SCRIPTTEXT", "SIDEBARTEXT",
              "SEARCHBOX")

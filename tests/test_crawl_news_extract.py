@@ -17,7 +17,7 @@ from mirrors import (
     news_articles,
 )
 
-from crawlers.news.extract import NotArticle, extract_article, url_hash
+from korpus.crawlers.news.extract import NotArticle, extract_article, url_hash
 
 FURNITURE = (NAV_TEXT, FOOTER_TEXT, RELATED_TEXT, AD_TEXT, BYLINE_TEXT, "SCRIPTTEXT", "SIDEBARTEXT",
              "SEARCHBOX", "color: red", "코퍼스일보")
@@ -29,8 +29,8 @@ MORE = ("이번 정책은 지역 균형 발전과 일자리 창출을 목표로 
 
 
 @pytest.mark.parametrize("module", [
-    "crawlers.news.dates", "crawlers.news.boilerplate", "crawlers.news.extract",
-    "crawlers.news.state", "crawlers.news.spiders.news",
+    "korpus.crawlers.news.dates", "korpus.crawlers.news.boilerplate", "korpus.crawlers.news.extract",
+    "korpus.crawlers.news.state", "korpus.crawlers.news.spiders.news",
 ])
 def test_doctests(module):
     result = doctest.testmod(importlib.import_module(module))

@@ -8,7 +8,7 @@ import time
 import pytest
 from mirrors import article_html, korean_text
 
-from crawlers.news.extract import Article, extract_article
+from korpus.crawlers.news.extract import Article, extract_article
 
 
 def heavy_page(rng: random.Random) -> str:

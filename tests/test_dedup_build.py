@@ -9,8 +9,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from korpus.build import BuildResult, build
-from korpus.config import BuildConfig, SourceSpec
+from korpus.build.config import BuildConfig, SourceSpec
+from korpus.build.run import BuildResult, build
 
 ARTICLES = [
     "서울시는 내일부터 지하철과 버스 요금을 150원씩 올린다고 오늘 발표했다. 시민들의 반응은 엇갈렸다. "

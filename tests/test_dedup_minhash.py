@@ -9,15 +9,15 @@ from datasketch.hashfunc import sha1_hash32
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dedup.lsh import bucket_edges, lsh_params
-from dedup.minhash import (
+from korpus.dedup.lsh import bucket_edges, lsh_params
+from korpus.dedup.minhash import (
     band_keys,
     estimated_jaccard,
     permutations,
     signatures,
     signatures_from_hashes,
 )
-from dedup.shingles import batch_hashes, char_ngrams, shingle_hash
+from korpus.dedup.shingles import batch_hashes, char_ngrams, shingle_hash
 
 TEXTS = [
     "오늘 날씨가 정말 좋네요. 산책 가고 싶다",

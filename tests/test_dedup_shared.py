@@ -8,11 +8,11 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from dedup.keys import canonical
-from dedup.near import NearDedup
-from korpus.io import write_records
-from korpus.schema import Record
-from korpus.stats import Stats
+from korpus.core.parquet import write_records
+from korpus.core.schema import Record
+from korpus.core.stats import Stats
+from korpus.dedup.keys import canonical
+from korpus.dedup.near import NearDedup
 
 REPO = Path(__file__).resolve().parents[1]
 COMMENTS = REPO.parent / "shared" / "corpora" / "comments" / "hate_speech_unlabeled_comments_5.txt"

@@ -10,15 +10,15 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from dedup.config import DedupConfig
-from dedup.exact import ExactDedup
-from dedup.near import NearDedup
-from dedup.pipeline import global_steps
-from korpus.errors import ConfigError
-from korpus.io import write_records
-from korpus.schema import Record
-from korpus.stats import Stats
-from korpus.steps import DROP_COLUMNS, GlobalStep
+from korpus.core.errors import ConfigError
+from korpus.core.parquet import write_records
+from korpus.core.schema import Record
+from korpus.core.stats import Stats
+from korpus.core.steps import DROP_COLUMNS, GlobalStep
+from korpus.dedup.config import DedupConfig
+from korpus.dedup.exact import ExactDedup
+from korpus.dedup.near import NearDedup
+from korpus.dedup.pipeline import global_steps
 
 BASE = [
     "서울시는 내일부터 지하철과 버스 요금을 150원씩 올린다고 오늘 발표했다. 시민들의 반응은 엇갈렸다. "
@@ -187,7 +187,7 @@ BOILER = "무단 전재 및 재배포 금지, 저작권자 한국일보."
 
 
 def test_sentence_dedup_marks_copies_beyond_k_and_drops_boilerplate_only_rows(tmp_path):
-    from dedup.sentences import SentenceDedup
+    from korpus.dedup.boilerplate import SentenceDedup
 
     rows = [
         Record("n/3", "news", "x", sentences=["첫 번째 기사 본문입니다 정말로요.", BOILER]),

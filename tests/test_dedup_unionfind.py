@@ -8,7 +8,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dedup import unionfind
+from korpus.dedup import unionfind
 
 
 def bfs_components(n: int, edges: list[tuple[int, int]]) -> set[frozenset[int]]:
@@ -66,6 +66,6 @@ def test_dedup_doctests():
     import importlib
 
     for name in ("shingles", "minhash", "unionfind", "lsh", "keep", "keys", "near", "report"):
-        module = importlib.import_module(f"dedup.{name}")
+        module = importlib.import_module(f"korpus.dedup.{name}")
         result = doctest.testmod(module)
         assert result.failed == 0, name

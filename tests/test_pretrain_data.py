@@ -19,11 +19,11 @@ from test_pretrain_fixtures import (
 )
 
 from korpus.cli.main import main as korpus_main
-from korpus.errors import ConfigError, InputError, KorpusError
-from korpus.io import write_records
-from korpus.schema import Record
-from pretrain.data import build_pretraining_data
-from pretrain.wordpiece import build_tokenizer, encode_ids, load_vocab
+from korpus.core.errors import ConfigError, InputError, KorpusError
+from korpus.core.parquet import write_records
+from korpus.core.schema import Record
+from korpus.pretrain.data import build_pretraining_data
+from korpus.pretrain.wordpiece import build_tokenizer, encode_ids, load_vocab
 
 SHAPES = {"input_ids": ("int64_list", 128), "input_mask": ("int64_list", 128),
           "segment_ids": ("int64_list", 128), "masked_lm_positions": ("int64_list", 20),

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import google_crc32c
 
-from korpus.io import write_records
-from korpus.schema import Record
+from korpus.core.parquet import write_records
+from korpus.core.schema import Record
 
 SPECIALS = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
 SYLLABLES = list("가나다라마바사아자차카타파하고노도로모보소오조초코토포호구누두루무부수우주")

@@ -11,9 +11,15 @@ from test_pretrain_fixtures import (
     read_tfrecord_raw,
 )
 
-from korpus.errors import InputError
-from pretrain.example import decode_example, encode_example, encode_examples, packed_varints, varint
-from pretrain.tfrecord import (
+from korpus.core.errors import InputError
+from korpus.pretrain.example import (
+    decode_example,
+    encode_example,
+    encode_examples,
+    packed_varints,
+    varint,
+)
+from korpus.pretrain.tfrecord import (
     TFRecordWriter,
     count_records,
     crc32c,

@@ -7,7 +7,7 @@ import random
 import numpy as np
 import pytest
 
-from pretrain.instances import (
+from korpus.pretrain.instances import (
     Document,
     InstanceBuffer,
     InstanceMaker,

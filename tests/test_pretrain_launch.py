@@ -12,9 +12,9 @@ import pytest
 from test_pretrain_fixtures import make_documents, write_corpus, write_vocab
 
 from korpus.cli.main import main as korpus_main
-from korpus.errors import ConfigError, KorpusError
-from pretrain.data import build_pretraining_data
-from pretrain.launch import LaunchConfig, launch
+from korpus.core.errors import ConfigError, KorpusError
+from korpus.pretrain.data import build_pretraining_data
+from korpus.pretrain.launch import LaunchConfig, launch
 
 BUCKET = "gs://korpus-test-bucket"
 

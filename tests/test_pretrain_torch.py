@@ -11,10 +11,10 @@ import numpy as np
 import pytest
 from test_pretrain_fixtures import SYLLABLES, write_corpus, write_vocab
 
-from pretrain.data import build_pretraining_data
-from pretrain.example import decode_example
-from pretrain.instances import InstanceParams
-from pretrain.tfrecord import read_records
+from korpus.pretrain.data import build_pretraining_data
+from korpus.pretrain.example import decode_example
+from korpus.pretrain.instances import InstanceParams
+from korpus.pretrain.tfrecord import read_records
 
 STEPS = 50
 BATCH = 16

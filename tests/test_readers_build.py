@@ -11,19 +11,19 @@ import polars as pl
 import pytest
 from hostile import make_hostile
 
-from cleaners.config import FilterConfig
-from crawlers.readers import apply_reader_flags
-from dedup.config import DedupConfig
-from korpus.build import build
-from korpus.config import BuildConfig, SourceSpec
-from korpus.errors import ConfigError
+from korpus.build.config import BuildConfig, SourceSpec
+from korpus.build.run import build
+from korpus.cleaners.config import FilterConfig
+from korpus.core.errors import ConfigError
+from korpus.crawlers.readers import apply_reader_flags
+from korpus.dedup.config import DedupConfig
 
 MODULES = ["article_html", "encoding", "fields", "files", "news", "wikitext"]
 
 
 @pytest.mark.parametrize("name", MODULES)
 def test_doctests(name):
-    module = importlib.import_module(f"crawlers.readers.{name}")
+    module = importlib.import_module(f"korpus.crawlers.readers.{name}")
     result = doctest.testmod(module)
     assert result.attempted > 0 and result.failed == 0
 

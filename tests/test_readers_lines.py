@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from hostile import CP949_LINES, GOOD_COMMENTS
 
-from crawlers.readers import files, reader_for
-from crawlers.readers.encoding import check_encoding, detect_encoding
-from korpus.errors import ConfigError
-from korpus.stats import Stats
+from korpus.core.errors import ConfigError
+from korpus.core.stats import Stats
+from korpus.crawlers.readers import files, reader_for
+from korpus.crawlers.readers.encoding import check_encoding, detect_encoding
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared" / "corpora"
@@ -192,7 +192,7 @@ def test_truncated_compressed_file_keeps_the_lines_before_the_cut(tmp_path, suff
 
 
 def test_damaged_gzip_keeps_what_came_before_and_is_reported(tmp_path, monkeypatch):
-    from crawlers.readers import streams
+    from korpus.crawlers.readers import streams
     monkeypatch.setattr(streams, "FEED_BYTES", 1_000)
     blob = bytearray(gzip.compress(("\n".join(GOOD_COMMENTS) + "\n").encode()))
     middle = len(blob) // 2
@@ -218,7 +218,7 @@ def test_empty_and_blank_files(tmp_path):
 
 
 def test_an_endless_line_is_skipped_and_the_next_ones_kept(tmp_path, monkeypatch):
-    from crawlers.readers import streams
+    from korpus.crawlers.readers import streams
     monkeypatch.setattr(files, "MAX_LINE_BYTES", 3_000)
     monkeypatch.setattr(streams, "READ_BYTES", 1_000)
     path = tmp_path / "long.txt"

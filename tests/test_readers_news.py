@@ -12,12 +12,12 @@ import pyarrow.parquet as pq
 import pytest
 from hostile import ARTICLE_HTML, HTML_BODY, HTML_JUNK
 
-from crawlers.readers import reader_for
-from crawlers.readers.article_html import decode_html, extract_article
-from korpus.io import write_records
-from korpus.sample import sample_dir
-from korpus.schema import Record
-from korpus.stats import Stats
+from korpus.build.sample import sample_dir
+from korpus.core.parquet import write_records
+from korpus.core.schema import Record
+from korpus.core.stats import Stats
+from korpus.crawlers.readers import reader_for
+from korpus.crawlers.readers.article_html import decode_html, extract_article
 
 
 def read(path: Path | str, stats: Stats | None = None, **options):

@@ -16,9 +16,9 @@ from hostile import (
     write_multistream,
 )
 
-from crawlers.readers import reader_for, streams, wiki
-from korpus.sample import sample_dir
-from korpus.stats import Stats
+from korpus.build.sample import sample_dir
+from korpus.core.stats import Stats
+from korpus.crawlers.readers import reader_for, streams, wiki
 
 
 def read_all(path: Path | str, stats: Stats | None = None):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from hostile import FORBIDDEN_IN_WIKI_TEXT, FULL_ARTICLE
 
-from crawlers.readers.wikitext import link_text, tidy_lines, wikitext_to_plain
+from korpus.crawlers.readers.wikitext import link_text, tidy_lines, wikitext_to_plain
 
 
 def plain(text: str) -> str:

@@ -8,16 +8,18 @@ import pickle
 import subprocess
 import sys
 
+import gold
 import pytest
 from conftest import CORPORA, REPO, needs_shared
+from gold import Score, boundaries, halves, load_gold, non_space
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cleaners import docs_text, endings, gold, mecab_check, sentences, split
-from cleaners.gold import Score, boundaries, halves, load_gold, non_space
-from cleaners.sentences import split_sentences
-from cleaners.split import SPLITTERS, get_splitter
-from korpus.errors import ConfigError
+from korpus.cleaners import docs_text, endings, mecab_check, split
+from korpus.cleaners import rule_splitter as sentences
+from korpus.cleaners.rule_splitter import split_sentences
+from korpus.cleaners.split import SPLITTERS, get_splitter
+from korpus.core.errors import ConfigError
 
 HAS_MECAB = importlib.util.find_spec("mecab") is not None
 needs_mecab = pytest.mark.skipif(not HAS_MECAB, reason="python-mecab-ko not installed")

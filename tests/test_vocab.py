@@ -15,13 +15,14 @@ import pytest
 from tokenizers import BertWordPieceTokenizer, Tokenizer
 
 from korpus.cli.main import main
-from korpus.errors import ConfigError, InputError, KorpusError
-from korpus.io import write_records
-from korpus.schema import Record
-from vocab import layout, report, sentences, train, units
-from vocab.layout import SPECIALS, check_layout, read_vocab
-from vocab.sentences import Sampling, SentenceStream, estimate_text_bytes
-from vocab.train import VocabOptions, train_vocab
+from korpus.core.errors import ConfigError, InputError, KorpusError
+from korpus.core.parquet import write_records
+from korpus.core.schema import Record
+from korpus.vocab import layout, report, train, units
+from korpus.vocab import training_text as sentences
+from korpus.vocab.layout import SPECIALS, check_layout, read_vocab
+from korpus.vocab.train import VocabOptions, train_vocab
+from korpus.vocab.training_text import Sampling, SentenceStream, estimate_text_bytes
 
 # --- a synthetic Korean corpus: Zipf-distributed stems, particles and endings ---
 
@@ -265,7 +266,7 @@ def test_text_file_without_blank_lines_still_lends_heldout(tmp_path):
 
 
 def test_folder_of_shards_with_row_groups_streams_every_document(tmp_path, monkeypatch):
-    monkeypatch.setattr("korpus.io.ROW_GROUP_ROWS", 100)
+    monkeypatch.setattr("korpus.core.parquet.ROW_GROUP_ROWS", 100)
     folder = tmp_path / "shards"
     write_records(make_records(300, seed=1, prefix="a"), folder / "part-0.parquet")
     write_records(make_records(200, seed=2, prefix="b"), folder / "part-1.parquet")

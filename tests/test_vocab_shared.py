@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from tokenizers import BertWordPieceTokenizer, Tokenizer
 
-from korpus.io import write_records
-from korpus.schema import Record
-from vocab import report, units
-from vocab.layout import SPECIALS, check_layout, read_vocab
-from vocab.train import VocabOptions, train_vocab
+from korpus.core.parquet import write_records
+from korpus.core.schema import Record
+from korpus.vocab import report, units
+from korpus.vocab.layout import SPECIALS, check_layout, read_vocab
+from korpus.vocab.train import VocabOptions, train_vocab
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"

@@ -14,8 +14,8 @@ from pathlib import Path
 
 from tokenizers import Tokenizer
 
-from korpus.errors import InputError, KorpusError
-from korpus.io import atomic_path, write_text_atomic
+from korpus.core.errors import InputError, KorpusError
+from korpus.core.io import atomic_path, write_text_atomic
 
 SPECIALS = ("[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]")
 PAD, UNK, CLS, SEP, MASK = SPECIALS

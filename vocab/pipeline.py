@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from tokenizers import Tokenizer, decoders, models, pre_tokenizers, processors
 
-from vocab.layout import CLS, SEP, SPECIALS, UNK
-from vocab.units import normalizer
+from korpus.vocab.layout import CLS, SEP, SPECIALS, UNK
+from korpus.vocab.units import normalizer
 
 PREFIX = "##"
 MAX_CHARS_PER_WORD = 100  # BERT's limit: longer words become [UNK]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from tokenizers import Tokenizer
 
-from vocab.layout import SPECIALS, UNK
-from vocab.pipeline import PREFIX, bert_tokenizer
-from vocab.units import detect_unit, is_conjoining_jamo, is_hangul_syllable
+from korpus.vocab.layout import SPECIALS, UNK
+from korpus.vocab.pipeline import PREFIX, bert_tokenizer
+from korpus.vocab.units import detect_unit, is_conjoining_jamo, is_hangul_syllable
 
 
 def _piece(token: str) -> str:

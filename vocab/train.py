@@ -20,11 +20,11 @@ from pathlib import Path
 
 from tokenizers import Tokenizer, trainers
 
-from korpus.errors import ConfigError, KorpusError
-from korpus.io import write_text_atomic
-from korpus.stats import Stats
-from vocab import defaults
-from vocab.layout import (
+from korpus.core.errors import ConfigError, KorpusError
+from korpus.core.io import write_text_atomic
+from korpus.core.stats import Stats
+from korpus.vocab import defaults
+from korpus.vocab.layout import (
     SPECIALS,
     canonical_order,
     check_layout,
@@ -32,10 +32,10 @@ from vocab.layout import (
     tokens_by_id,
     write_folder,
 )
-from vocab.pipeline import PREFIX, bert_tokenizer, finished_tokenizer
-from vocab.report import compare, composition, evaluate
-from vocab.sentences import Sampling, SentenceStream, estimate_text_bytes, source_files
-from vocab.units import UNITS, prepare_batch
+from korpus.vocab.pipeline import PREFIX, bert_tokenizer, finished_tokenizer
+from korpus.vocab.report import compare, composition, evaluate
+from korpus.vocab.training_text import Sampling, SentenceStream, estimate_text_bytes, source_files
+from korpus.vocab.units import UNITS, prepare_batch
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from tokenizers import normalizers
 
-from korpus.stats import Stats
+from korpus.core.stats import Stats
 
 UNITS = ("char", "subchar")
 

@@ -3,6 +3,6 @@
 Multi-GB files are streamed to ``<name>.part`` with HTTP Range resume, hashed
 while they arrive, and renamed to their final name only once verified, so a
 file without ``.part`` is always complete. Library entry points:
-:func:`crawlers.dumps.wiki.download_wiki_dump` and
-:func:`crawlers.dumps.kcbert.download_comments`.
+:func:`korpus.crawlers.dumps.wiki.download_wiki_dump` and
+:func:`korpus.crawlers.dumps.kcbert.download_comments`.
 """

@@ -6,7 +6,7 @@ import hashlib
 import re
 from collections.abc import Iterable
 
-from crawlers.dumps.errors import ChecksumMismatch, DownloadError
+from korpus.crawlers.dumps.errors import ChecksumMismatch, DownloadError
 
 #: hex digest length -> hashlib name
 ALGO_BY_LENGTH = {32: "md5", 40: "sha1", 64: "sha256", 128: "sha512"}

@@ -18,9 +18,9 @@ from pathlib import Path
 import requests
 import urllib3
 
-from crawlers.dumps.checksums import MultiHasher, check_digests
-from crawlers.dumps.errors import ChecksumMismatch, DownloadError
-from crawlers.dumps.progress import NullProgress, ProgressSink
+from korpus.crawlers.dumps.checksums import MultiHasher, check_digests
+from korpus.crawlers.dumps.errors import ChecksumMismatch, DownloadError
+from korpus.crawlers.dumps.progress import NullProgress, ProgressSink
 
 CHUNK = 1 << 20
 USER_AGENT = "korpus/0.1 (+https://github.com/korpus; dump downloader)"

@@ -28,9 +28,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from crawlers.dumps.checksums import parse_sums
-from crawlers.dumps.errors import ChecksumMismatch, DownloadError
-from crawlers.dumps.http import (
+from korpus.core.io import TMP_PREFIX, atomic_path, write_text_atomic
+from korpus.crawlers.dumps.checksums import parse_sums
+from korpus.crawlers.dumps.errors import ChecksumMismatch, DownloadError
+from korpus.crawlers.dumps.http import (
     CHUNK,
     Fetched,
     RemoteFile,
@@ -39,9 +40,8 @@ from crawlers.dumps.http import (
     get_small,
     new_session,
 )
-from crawlers.dumps.joined import JoinedReader
-from crawlers.dumps.progress import NullProgress, ProgressSink
-from korpus.io import TMP_PREFIX, atomic_path, write_text_atomic
+from korpus.crawlers.dumps.joined import JoinedReader
+from korpus.crawlers.dumps.progress import NullProgress, ProgressSink
 
 DEFAULT_BASE = "https://github.com/Beomi/KcBERT/releases/download/TrainData_v1"
 PARTS = ("kcbert-train.tar.gzaa", "kcbert-train.tar.gzab", "kcbert-train.tar.gzac")

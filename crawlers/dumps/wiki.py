@@ -22,9 +22,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from crawlers.dumps.checksums import parse_sums
-from crawlers.dumps.errors import DownloadError
-from crawlers.dumps.http import (
+from korpus.core.io import write_text_atomic
+from korpus.crawlers.dumps.checksums import parse_sums
+from korpus.crawlers.dumps.errors import DownloadError
+from korpus.crawlers.dumps.http import (
     Fetched,
     RemoteFile,
     RetryPolicy,
@@ -33,8 +34,7 @@ from crawlers.dumps.http import (
     looks_like_html,
     new_session,
 )
-from crawlers.dumps.progress import NullProgress, ProgressSink
-from korpus.io import write_text_atomic
+from korpus.crawlers.dumps.progress import NullProgress, ProgressSink
 
 DEFAULT_MIRROR = "https://dumps.wikimedia.org"
 VARIANTS = {

@@ -18,7 +18,7 @@ from typing import Any
 from bs4 import BeautifulSoup
 from lxml import etree
 
-from crawlers.law.responses import child_text
+from korpus.crawlers.law.responses import child_text
 
 _TAG_HINT = re.compile(r"<\s*/?\s*[A-Za-z]|&[#A-Za-z]")
 _BLOCK_TAGS = ("br", "p", "div", "tr", "li", "table")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from korpus.errors import KorpusError
+from korpus.core.errors import KorpusError
 
 
 class ResponseRejected(KorpusError):

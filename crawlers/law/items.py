@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import scrapy
 
-from korpus.schema import Record
+from korpus.core.schema import Record
 
 
 class LawDocumentItem(scrapy.Item):

@@ -18,7 +18,7 @@ from scrapy.downloadermiddlewares.retry import RetryMiddleware, get_retry_reques
 from scrapy.utils.asyncio import sleep
 from scrapy.utils.response import response_status_message
 
-from crawlers.law.secret import mask_bytes, mask_text
+from korpus.crawlers.law.secret import mask_bytes, mask_text
 
 SLOW_DOWN_CODES = {429, 503}
 

@@ -2,7 +2,7 @@
 
 Documents are buffered and written as one shard per batch (``part-rRUN-SEQ.parquet``,
 atomically), so a killed crawl loses at most the unwritten batch, and the
-next run re-fetches exactly that (see :mod:`crawlers.law.state`). With
+next run re-fetches exactly that (see :mod:`korpus.crawlers.law.state`). With
 ``KORPUS_LAW_KEEP_RAW`` the masked body XML is kept under ``_raw/<target>/<MST or ID>.xml``
 (a name the build's folder walk skips, so bodies are not read twice).
 """
@@ -12,11 +12,12 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from crawlers.law.items import LawDocumentItem, item_to_record
-from crawlers.law.state import RAW_DIR
-from korpus.errors import OutputError
-from korpus.io import atomic_path, write_records
-from korpus.schema import Record
+from korpus.core.errors import OutputError
+from korpus.core.io import atomic_path
+from korpus.core.parquet import write_records
+from korpus.core.schema import Record
+from korpus.crawlers.law.items import LawDocumentItem, item_to_record
+from korpus.crawlers.law.state import RAW_DIR
 
 
 class ParquetShardPipeline:

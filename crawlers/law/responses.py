@@ -15,7 +15,7 @@ import re
 
 from lxml import etree
 
-from crawlers.law.errors import ItemNotFound, ResponseRejected
+from korpus.crawlers.law.errors import ItemNotFound, ResponseRejected
 
 PREVIEW_CHARS = 160
 

@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from crawlers.law.errors import CrawlInterrupted, IncompleteCrawl
-from crawlers.law.secret import OC_ENV, install_log_mask, mask_text, oc_from_env
-from crawlers.law.targets import ALL_TARGETS, DEFAULT_API_BASE, TARGETS
-from korpus.errors import ConfigError, KorpusError
+from korpus.core.errors import ConfigError, KorpusError
+from korpus.crawlers.law.errors import CrawlInterrupted, IncompleteCrawl
+from korpus.crawlers.law.secret import OC_ENV, install_log_mask, mask_text, oc_from_env
+from korpus.crawlers.law.targets import ALL_TARGETS, DEFAULT_API_BASE, TARGETS
 
 COUNT_KEYS = ("total", "listed", "new", "changed", "unchanged", "stored", "not_found", "empty",
               "failed")
@@ -136,8 +136,8 @@ def crawl_law(options: LawCrawlOptions, oc: str | None = None) -> LawCrawlReport
     from scrapy.crawler import CrawlerProcess
     from scrapy.settings import Settings
 
-    from crawlers.law.spiders.law_api import LawApiSpider
-    from crawlers.law.state import CrawlState
+    from korpus.crawlers.law.spiders.law_api import LawApiSpider
+    from korpus.crawlers.law.state import CrawlState
 
     if len(oc) < 4:
         logging.getLogger(__name__).warning(
@@ -146,7 +146,7 @@ def crawl_law(options: LawCrawlOptions, oc: str | None = None) -> LawCrawlReport
     state = CrawlState.open(options.out)
     try:
         settings = Settings()
-        settings.setmodule("crawlers.law.settings", priority="project")
+        settings.setmodule("korpus.crawlers.law.settings", priority="project")
         settings.setdict(options.scrapy_settings(), priority="cmdline")
         process = CrawlerProcess(settings)
         crawler = process.create_crawler(LawApiSpider)

@@ -9,8 +9,8 @@ back-off. ``korpus crawl law`` overrides a few of these from its options.
 from korpus import __version__
 
 BOT_NAME = "korpus_law"
-SPIDER_MODULES = ["crawlers.law.spiders"]
-NEWSPIDER_MODULE = "crawlers.law.spiders"
+SPIDER_MODULES = ["korpus.crawlers.law.spiders"]
+NEWSPIDER_MODULE = "korpus.crawlers.law.spiders"
 
 USER_AGENT = f"korpus/{__version__} (Korean corpus research crawler; Scrapy)"
 ROBOTSTXT_OBEY = True
@@ -51,10 +51,10 @@ EXTENSIONS_BASE = {
 
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
-    "crawlers.law.middlewares.BackoffRetryMiddleware": 550,
-    "crawlers.law.middlewares.MaskSecretMiddleware": 950,
+    "korpus.crawlers.law.middlewares.BackoffRetryMiddleware": 550,
+    "korpus.crawlers.law.middlewares.MaskSecretMiddleware": 950,
 }
-ITEM_PIPELINES = {"crawlers.law.pipelines.ParquetShardPipeline": 300}
+ITEM_PIPELINES = {"korpus.crawlers.law.pipelines.ParquetShardPipeline": 300}
 
 KORPUS_LAW_BATCH_SIZE = 500
 KORPUS_LAW_FLUSH_SECONDS = 60.0

@@ -23,8 +23,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from korpus.errors import KorpusError
-from korpus.io import TMP_PREFIX, atomic_path, parquet_writer
+from korpus.core.errors import KorpusError
+from korpus.core.io import TMP_PREFIX, atomic_path
+from korpus.core.parquet import parquet_writer
 
 STATE_DIR = "_state"
 RAW_DIR = "_raw"  # "_" keeps readers that walk the folder for *.xml away from it

@@ -1,7 +1,7 @@
 """Article extraction: an HTML page in, title/date/body text out, or the reason it is no article.
 
 1. metadata (title, date, canonical URL, article markers) from the untouched page;
-2. page furniture removed (:mod:`crawlers.news.boilerplate`);
+2. page furniture removed (:mod:`korpus.crawlers.news.boilerplate`);
 3. the body block: the largest ``<article>`` when it holds most of the text,
    else the densest block (text scored onto parent and grandparent, discounted
    by link density);
@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from bs4 import BeautifulSoup, NavigableString, Tag
 from w3lib.url import canonicalize_url
 
-from crawlers.news.boilerplate import is_stock_line, strip_dateline, strip_furniture
-from crawlers.news.metadata import read_metadata
+from korpus.crawlers.news.boilerplate import is_stock_line, strip_dateline, strip_furniture
+from korpus.crawlers.news.metadata import read_metadata
 
 BLOCK_TAGS = frozenset((
     "address", "article", "blockquote", "body", "dd", "div", "dl", "dt", "fieldset", "figure",

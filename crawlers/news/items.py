@@ -1,10 +1,10 @@
-"""The item the news spider yields: an extracted :class:`~crawlers.news.extract.Article`
+"""The item the news spider yields: an extracted :class:`~korpus.crawlers.news.extract.Article`
 (a dataclass item, which Scrapy handles through itemadapter), and its corpus record."""
 
 from __future__ import annotations
 
-from crawlers.news.extract import Article
-from korpus.schema import Record
+from korpus.core.schema import Record
+from korpus.crawlers.news.extract import Article
 
 NewsArticle = Article
 

@@ -12,7 +12,7 @@ from urllib.parse import urljoin, urlsplit
 
 from bs4 import BeautifulSoup, Tag
 
-from crawlers.news.dates import normalize_date
+from korpus.crawlers.news.dates import normalize_date
 
 DATE_KEYS = ("article:published_time", "og:article:published_time", "datepublished",
              "pubdate", "publishdate", "publish-date", "article.published", "dc.date.issued",

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import time
 
-from crawlers.news.extract import url_hash
-from crawlers.news.items import to_record
-from korpus.io import write_records
+from korpus.core.parquet import write_records
+from korpus.crawlers.news.extract import url_hash
+from korpus.crawlers.news.items import to_record
 
 
 class ShardPipeline:

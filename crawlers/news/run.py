@@ -11,9 +11,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from korpus.errors import ConfigError, KorpusError
-from korpus.io import write_text_atomic
-from korpus.stats import Stats
+from korpus.core.errors import ConfigError, KorpusError
+from korpus.core.io import write_text_atomic
+from korpus.core.stats import Stats
 
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -115,10 +115,10 @@ def crawl_news(options: NewsCrawlOptions) -> CrawlSummary:
     from scrapy.crawler import CrawlerProcess
     from scrapy.settings import Settings
 
-    from crawlers.news.spiders.news import NewsSpider
+    from korpus.crawlers.news.spiders.news import NewsSpider
 
     settings = Settings()
-    settings.setmodule("crawlers.news.settings", priority="project")
+    settings.setmodule("korpus.crawlers.news.settings", priority="project")
     settings.setdict(options.settings(), priority="cmdline")
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(NewsSpider)

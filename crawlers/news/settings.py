@@ -1,8 +1,8 @@
 """Scrapy settings of the news project: polite by default (robots.txt, AutoThrottle, 2 per site)."""
 
 BOT_NAME = "korpus-news"
-SPIDER_MODULES = ["crawlers.news.spiders"]
-NEWSPIDER_MODULE = "crawlers.news.spiders"
+SPIDER_MODULES = ["korpus.crawlers.news.spiders"]
+NEWSPIDER_MODULE = "korpus.crawlers.news.spiders"
 USER_AGENT = "korpus-news/0.1 (Korean corpus research crawler)"
 
 ROBOTSTXT_OBEY = True
@@ -23,7 +23,7 @@ KORPUS_RETRY_BACKOFF = 2.0
 KORPUS_RETRY_MAX_WAIT = 60.0
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
-    "crawlers.news.middlewares.BackoffRetryMiddleware": 550,
+    "korpus.crawlers.news.middlewares.BackoffRetryMiddleware": 550,
 }
 
 # breadth-first from start pages: sections before deep links
@@ -32,7 +32,7 @@ DEPTH_PRIORITY = 1
 SCHEDULER_DISK_QUEUE = "scrapy.squeues.PickleFifoDiskQueue"
 SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
 
-ITEM_PIPELINES = {"crawlers.news.pipelines.ShardPipeline": 300}
+ITEM_PIPELINES = {"korpus.crawlers.news.pipelines.ShardPipeline": 300}
 KORPUS_SHARD_SIZE = 1000
 KORPUS_FLUSH_SECONDS = 300.0
 KORPUS_MIN_CHARS = 200

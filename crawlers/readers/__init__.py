@@ -1,36 +1,52 @@
 """Streaming readers, one per source kind, behind one registry.
 
-``reader_for(kind, **options)`` returns a :class:`~crawlers.readers.base.Reader`.
+``reader_for(kind, **options)`` returns a :class:`~korpus.crawlers.readers.base.Reader`.
 Modules are imported on demand so a build loads only what its sources need.
 """
 
 from __future__ import annotations
 
 import importlib
+from dataclasses import dataclass
 from typing import Any
 
-from crawlers.readers.base import InputShard, Reader
-from korpus.errors import ConfigError
+from korpus.core.errors import ConfigError
+from korpus.crawlers.readers.base import InputShard, Reader
 
-READERS: dict[str, str] = {
-    "comments": "crawlers.readers.comments:CommentsReader",
-    "text": "crawlers.readers.lines:TextReader",
-    "jsonl": "crawlers.readers.lines:JsonlReader",
-    "wiki": "crawlers.readers.wiki:WikiReader",
-    "news": "crawlers.readers.news:NewsReader",
-    "law": "crawlers.readers.law:LawReader",
-    "parquet": "crawlers.readers.parquet:CorpusParquetReader",
+
+@dataclass(frozen=True)
+class SourceKind:
+    target: str  # "module:Class", imported on demand
+    what: str  # one line for help texts
+
+
+# The one list of source kinds: config checks, `korpus build --help` and reader_for read it.
+READERS: dict[str, SourceKind] = {
+    "wiki": SourceKind("korpus.crawlers.readers.wiki:WikiReader", "kowiki XML dump (.bz2 too)"),
+    "news": SourceKind("korpus.crawlers.readers.news:NewsReader",
+                       "NIKL JSON, news JSONL/CSV/Parquet, WARC, saved HTML, a `korpus crawl news` folder"),
+    "comments": SourceKind("korpus.crawlers.readers.comments:CommentsReader",
+                           "one comment per line (the KcBERT dump; NSMC TSV)"),
+    "law": SourceKind("korpus.crawlers.readers.law:LawReader",
+                      "a `korpus crawl law` folder or saved lawService.do XML"),
+    "jsonl": SourceKind("korpus.crawlers.readers.lines:JsonlReader", "one JSON object per line"),
+    "text": SourceKind("korpus.crawlers.readers.lines:TextReader", "documents separated by blank lines"),
+    "parquet": SourceKind("korpus.crawlers.readers.parquet:CorpusParquetReader",
+                          "Parquet in the korpus record schema"),
 }
 
-__all__ = ["READERS", "InputShard", "Reader", "apply_reader_flags", "reader_class", "reader_for"]
+__all__ = ["READERS", "InputShard", "Reader", "SourceKind", "apply_reader_flags", "check_kind", "reader_class",
+           "reader_for"]
+
+
+def check_kind(kind: str, where: str = "--source") -> None:
+    if kind not in READERS:
+        raise ConfigError(f"{where}: unknown source kind '{kind}' (known: {', '.join(READERS)})")
 
 
 def reader_class(kind: str) -> type[Reader]:
-    try:
-        target = READERS[kind]
-    except KeyError:
-        raise ConfigError(f"unknown source kind '{kind}' (known: {', '.join(sorted(READERS))})") from None
-    module, cls = target.split(":")
+    check_kind(kind, "source")
+    module, cls = READERS[kind].target.split(":")
     return getattr(importlib.import_module(module), cls)
 
 

@@ -24,8 +24,8 @@ from bs4 import (
     Tag,
 )
 
-from crawlers.readers.encoding import check_encoding, detect_encoding
-from korpus.errors import ConfigError
+from korpus.core.errors import ConfigError
+from korpus.crawlers.readers.encoding import check_encoding, detect_encoding
 
 JUNK_TAGS = ("script", "style", "noscript", "template", "iframe", "svg", "form", "button", "nav", "header",
              "footer", "aside", "figure", "select", "input", "textarea", "object", "embed", "canvas", "video",

@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
-from korpus.errors import ConfigError, InputError
-from korpus.schema import Record
-from korpus.stats import Stats
+from korpus.core.errors import ConfigError, InputError
+from korpus.core.schema import Record
+from korpus.core.stats import Stats
 
 # Size of the byte ranges one big file is cut into (env override for tests and tuning).
 # 16 MiB: small enough that a 100 MB input keeps two workers evenly busy, large enough

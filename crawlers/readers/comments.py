@@ -13,13 +13,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from crawlers.readers.base import InputShard
-from crawlers.readers.files import doc_stem, plan_line_ranges
-from crawlers.readers.lines import TEXT_OPTIONS, LineReader
-from crawlers.readers.streams import read_prefix
-from korpus.errors import ConfigError
-from korpus.schema import Record
-from korpus.stats import Stats
+from korpus.core.errors import ConfigError
+from korpus.core.schema import Record
+from korpus.core.stats import Stats
+from korpus.crawlers.readers.base import InputShard
+from korpus.crawlers.readers.files import doc_stem, plan_line_ranges
+from korpus.crawlers.readers.lines import TEXT_OPTIONS, LineReader
+from korpus.crawlers.readers.streams import read_prefix
 
 LAYOUTS = ("auto", "lines", "tsv")
 TEXT_COLUMNS = ("document", "comments", "comment", "text", "content", "sentence", "review")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import codecs
 
-from korpus.errors import ConfigError
+from korpus.core.errors import ConfigError
 
 PREFIX_BYTES = 64 * 1024
 BOM = codecs.BOM_UTF8

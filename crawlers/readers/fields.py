@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from korpus.schema import Record, make_id
+from korpus.core.schema import Record, make_id
 
 # Usual names, first match wins, for fields the user did not name.
 CANDIDATES: dict[str, tuple[str, ...]] = {

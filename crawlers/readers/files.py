@@ -16,10 +16,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from crawlers.readers.base import RANGE_BYTES, InputShard, Reader, expand_path
-from crawlers.readers.encoding import AUTO, BOM, PREFIX_BYTES, detect_encoding
-from crawlers.readers.streams import open_source, read_prefix
-from korpus.stats import Stats
+from korpus.core.stats import Stats
+from korpus.crawlers.readers.base import RANGE_BYTES, InputShard, Reader, expand_path
+from korpus.crawlers.readers.encoding import AUTO, BOM, PREFIX_BYTES, detect_encoding
+from korpus.crawlers.readers.streams import open_source, read_prefix
 
 COMPRESSED = (".gz", ".bz2")
 LINE_CHUNK = 1 << 20

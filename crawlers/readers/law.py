@@ -1,7 +1,7 @@
 """Law texts: ``korpus crawl law`` folders (Parquet shards) or saved lawService.do XML bodies.
 
 Saved bodies go through the crawler's own checks and assembler
-(:mod:`crawlers.law.responses`, :mod:`crawlers.law.assemble`), so a file read
+(:mod:`korpus.crawlers.law.responses`, :mod:`korpus.crawlers.law.assemble`), so a file read
 here gives the same document as the same body crawled.
 """
 
@@ -12,14 +12,14 @@ from pathlib import Path
 
 from lxml import etree
 
-from crawlers.law.assemble import assemble
-from crawlers.law.responses import ItemNotFound, ResponseRejected, check_response, parse_xml
-from crawlers.law.targets import TARGETS
-from crawlers.readers.base import InputShard, Reader, expand_path
-from crawlers.readers.files import open_binary
-from crawlers.readers.parquet import CorpusParquetReader
-from korpus.schema import Record, make_id
-from korpus.stats import Stats
+from korpus.core.schema import Record, make_id
+from korpus.core.stats import Stats
+from korpus.crawlers.law.assemble import assemble
+from korpus.crawlers.law.responses import ItemNotFound, ResponseRejected, check_response, parse_xml
+from korpus.crawlers.law.targets import TARGETS
+from korpus.crawlers.readers.base import InputShard, Reader, expand_path
+from korpus.crawlers.readers.files import open_binary
+from korpus.crawlers.readers.parquet import CorpusParquetReader
 
 TARGET_BY_ROOT = {spec.body_root: spec for spec in TARGETS.values()}
 MAX_BODY_BYTES = 64 * 1024 * 1024  # one statute is at most a few MB; more is not a body

@@ -7,10 +7,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, ClassVar
 
-from crawlers.readers.base import RANGE_BYTES, InputShard, Reader
-from crawlers.readers.encoding import AUTO, check_encoding
-from crawlers.readers.fields import FieldMap, mapped_record, missing_text
-from crawlers.readers.files import (
+from korpus.core.errors import ConfigError
+from korpus.core.schema import Record, make_id
+from korpus.core.stats import Stats
+from korpus.crawlers.readers.base import RANGE_BYTES, InputShard, Reader
+from korpus.crawlers.readers.encoding import AUTO, check_encoding
+from korpus.crawlers.readers.fields import FieldMap, mapped_record, missing_text
+from korpus.crawlers.readers.files import (
     INVALID_BYTES,
     doc_stem,
     encoding_hint,
@@ -20,9 +23,6 @@ from crawlers.readers.files import (
     plan_line_ranges,
     shard_encoding,
 )
-from korpus.errors import ConfigError
-from korpus.schema import Record, make_id
-from korpus.stats import Stats
 
 TEXT_OPTIONS = {"encoding": AUTO, "invalid_bytes": "replace"}
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import bz2
 from pathlib import Path
 
-from crawlers.readers.streams import BZ2_STREAM, find_bz2_stream
+from korpus.crawlers.readers.streams import BZ2_STREAM, find_bz2_stream
 
 
 def index_beside(dump: Path) -> Path | None:

@@ -15,16 +15,22 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from crawlers.readers.article_html import decode_html, extract_article
-from crawlers.readers.base import InputShard, expand_path
-from crawlers.readers.fields import FIELD_OPTIONS, FieldMap, mapped_record
-from crawlers.readers.files import doc_stem, note_file, plan_line_ranges, shard_encoding, stem_hint
-from crawlers.readers.lines import TEXT_OPTIONS, LineReader, read_jsonl
-from crawlers.readers.streams import open_source
-from crawlers.readers.tabular import read_csv, read_parquet
-from crawlers.readers.warc import iter_warc_html
-from korpus.schema import Record, make_id
-from korpus.stats import Stats
+from korpus.core.schema import Record, make_id
+from korpus.core.stats import Stats
+from korpus.crawlers.readers.article_html import decode_html, extract_article
+from korpus.crawlers.readers.base import InputShard, expand_path
+from korpus.crawlers.readers.fields import FIELD_OPTIONS, FieldMap, mapped_record
+from korpus.crawlers.readers.files import (
+    doc_stem,
+    note_file,
+    plan_line_ranges,
+    shard_encoding,
+    stem_hint,
+)
+from korpus.crawlers.readers.lines import TEXT_OPTIONS, LineReader, read_jsonl
+from korpus.crawlers.readers.streams import open_source
+from korpus.crawlers.readers.tabular import read_csv, read_parquet
+from korpus.crawlers.readers.warc import iter_warc_html
 
 MAX_HTML_BYTES = 32 << 20
 FORMATS = {".json": "json", ".jsonl": "jsonl", ".csv": "csv", ".tsv": "csv", ".parquet": "parquet",

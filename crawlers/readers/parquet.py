@@ -7,9 +7,9 @@ from collections.abc import Iterator
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from crawlers.readers.base import InputShard, Reader
-from korpus.schema import COLUMNS, Record, table_to_records
-from korpus.stats import Stats
+from korpus.core.schema import COLUMNS, Record, table_to_records
+from korpus.core.stats import Stats
+from korpus.crawlers.readers.base import InputShard, Reader
 
 
 class CorpusParquetReader(Reader):

@@ -5,13 +5,13 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterator
 
-from crawlers.readers.base import InputShard
-from crawlers.readers.fields import CANDIDATES, FieldMap, mapped_record
-from crawlers.readers.files import doc_stem
-from crawlers.readers.lines import LineReader
-from crawlers.readers.parquet import CorpusParquetReader
-from korpus.schema import Record
-from korpus.stats import Stats
+from korpus.core.schema import Record
+from korpus.core.stats import Stats
+from korpus.crawlers.readers.base import InputShard
+from korpus.crawlers.readers.fields import CANDIDATES, FieldMap, mapped_record
+from korpus.crawlers.readers.files import doc_stem
+from korpus.crawlers.readers.lines import LineReader
+from korpus.crawlers.readers.parquet import CorpusParquetReader
 
 CSV_FIELD_LIMIT = 64 << 20  # news bodies are longer than csv's 128 KiB default
 SCHEMA_KEY = b"korpus.schema_version"

@@ -21,13 +21,13 @@ from pathlib import Path
 
 from lxml import etree
 
-from crawlers.readers.base import InputShard, Reader, expand_path
-from crawlers.readers.files import note_file
-from crawlers.readers.multistream import stream_cuts
-from crawlers.readers.streams import compression_of, open_source
-from crawlers.readers.wikitext import wikitext_to_plain
-from korpus.schema import Record, make_id
-from korpus.stats import Stats
+from korpus.core.schema import Record, make_id
+from korpus.core.stats import Stats
+from korpus.crawlers.readers.base import InputShard, Reader, expand_path
+from korpus.crawlers.readers.files import note_file
+from korpus.crawlers.readers.multistream import stream_cuts
+from korpus.crawlers.readers.streams import compression_of, open_source
+from korpus.crawlers.readers.wikitext import wikitext_to_plain
 
 REDIRECT = re.compile(r"\s*#(넘겨주기|redirect)", re.IGNORECASE)
 PLAIN_RANGE_BYTES = 64 << 20  # uncompressed XML per shard

@@ -1,4 +1,4 @@
-"""``korpus build``: a thin layer over :func:`korpus.build.build`."""
+"""``korpus build``: a thin layer over :func:`korpus.build.run.build`."""
 
 from __future__ import annotations
 
@@ -6,14 +6,17 @@ from pathlib import Path
 
 import typer
 
+from korpus.crawlers.readers import READERS
+
+SOURCE_HELP = ("KIND=PATH, repeatable. KIND: " + "; ".join(f"{k} = {v.what}" for k, v in READERS.items())
+               + ". PATH: file, glob or folder. Without sources (and none in --config), builds the bundled sample.")
+
 
 def register(app: typer.Typer) -> None:
     @app.command("build")
     def build(
         source: list[str] = typer.Option(
-            None, "--source", "-s",
-            help="KIND=PATH, repeatable. KIND: wiki, news, comments, law, jsonl, text; PATH: file, glob or "
-                 "folder. Without sources (and none in --config), builds the bundled sample."),
+            None, "--source", "-s", help=SOURCE_HELP),
         config: Path = typer.Option(None, "--config", "-c", help="korpus.toml with sources and step options."),
         out: str = typer.Option(None, "--out", "-o",
                                 help="X.parquet for one file, DIR/ for part-00000.parquet... shards."),
@@ -33,10 +36,10 @@ def register(app: typer.Typer) -> None:
                                      help="Input encoding of text sources: auto (default), utf-8, cp949/euc-kr."),
     ) -> None:
         """Read sources, clean, split into sentences, deduplicate and write a Parquet corpus."""
-        from crawlers.readers import apply_reader_flags
-        from korpus.build import build as run_build
+        from korpus.build.config import load_config, parse_source_flag
+        from korpus.build.run import build as run_build
         from korpus.cli.progress import BuildProgress
-        from korpus.config import load_config, parse_source_flag
+        from korpus.crawlers.readers import apply_reader_flags
 
         cfg = load_config(config)
         if source:
@@ -48,7 +51,7 @@ def register(app: typer.Typer) -> None:
             if value is not None:
                 setattr(cfg, name, str(value) if isinstance(value, Path) else value)
         if splitter:
-            from cleaners.split import get_splitter
+            from korpus.cleaners.split import get_splitter
 
             get_splitter(splitter)  # an unknown name fails here, before any worker starts
             cfg.split.splitter = splitter

@@ -1,4 +1,4 @@
-"""``korpus crawl wiki|news|comments``: thin wrappers over ``crawlers.dumps`` and ``crawlers.news``."""
+"""``korpus crawl wiki|news|comments``: thin wrappers over ``korpus.crawlers.dumps`` and ``korpus.crawlers.news``."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from korpus.errors import ConfigError
+from korpus.core.errors import ConfigError
 
 # the defaults live in the library; repeated here only as help text (no heavy import)
 WIKI_MIRROR = "https://dumps.wikimedia.org"
@@ -14,7 +14,7 @@ KCBERT_BASE = "https://github.com/Beomi/KcBERT/releases/download/TrainData_v1"
 
 
 def _policy(retries: int, backoff: float):
-    from crawlers.dumps.http import RetryPolicy
+    from korpus.crawlers.dumps.http import RetryPolicy
 
     if retries < 1:
         raise ConfigError(f"--retries must be at least 1, not {retries}")
@@ -22,7 +22,7 @@ def _policy(retries: int, backoff: float):
 
 
 def _progress(quiet: bool):
-    from crawlers.dumps.progress import NullProgress, RichProgress
+    from korpus.crawlers.dumps.progress import NullProgress, RichProgress
 
     return NullProgress() if quiet else RichProgress()
 
@@ -40,7 +40,7 @@ def register(group: typer.Typer) -> None:
         quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
     ) -> None:
         """Download and verify the kowiki pages-articles dump (resumable)."""
-        from crawlers.dumps.wiki import DEFAULT_MIRROR, download_wiki_dump
+        from korpus.crawlers.dumps.wiki import DEFAULT_MIRROR, download_wiki_dump
 
         if variant not in ("multistream", "plain"):
             raise ConfigError(f"--variant must be multistream or plain, not {variant!r}")
@@ -65,7 +65,7 @@ def register(group: typer.Typer) -> None:
         quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
     ) -> None:
         """Download the KcBERT comments dump (split release), joined and extracted while streaming."""
-        from crawlers.dumps.kcbert import DEFAULT_BASE, download_comments
+        from korpus.crawlers.dumps.kcbert import DEFAULT_BASE, download_comments
 
         progress = _progress(quiet)
         with progress:
@@ -92,7 +92,7 @@ def register(group: typer.Typer) -> None:
         log_level: str = typer.Option("WARNING", help="Scrapy log level (INFO shows progress)."),
     ) -> None:
         """Crawl news sites through sitemaps or start pages into Parquet (resumable)."""
-        from crawlers.news.run import NewsCrawlOptions, crawl_news
+        from korpus.crawlers.news.run import NewsCrawlOptions, crawl_news
 
         if retries < 0 or backoff < 0:
             raise ConfigError("--retries and --backoff must not be negative")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from crawlers.law.targets import DEFAULT_API_BASE
+from korpus.crawlers.law.targets import DEFAULT_API_BASE
 
 
 def register(group: typer.Typer) -> None:
@@ -35,9 +35,9 @@ def register(group: typer.Typer) -> None:
         The API key is read from KORPUS_LAW_OC only. Run the same command again to
         resume a stopped crawl or to fetch only what is new or changed.
         """
-        from crawlers.law.runner import LawCrawlOptions, crawl_law
-        from crawlers.law.targets import parse_targets
-        from korpus.errors import ConfigError
+        from korpus.core.errors import ConfigError
+        from korpus.crawlers.law.runner import LawCrawlOptions, crawl_law
+        from korpus.crawlers.law.targets import parse_targets
 
         try:
             targets = parse_targets(target)

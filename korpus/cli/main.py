@@ -8,7 +8,7 @@ import typer
 
 from korpus import __version__
 from korpus.cli import build, crawl, pretrain, split, stats, vocab
-from korpus.errors import KorpusError
+from korpus.core.errors import KorpusError
 
 app = typer.Typer(
     name="korpus",

@@ -35,8 +35,8 @@ def register(app: typer.Typer) -> None:
         overwrite: bool = typer.Option(False, help="Replace records of a different run in --out."),
     ) -> None:
         """Write google-research/bert pretraining TFRecords from a corpus and a vocabulary."""
-        from pretrain.data import build_pretraining_data
-        from pretrain.instances import InstanceParams
+        from korpus.pretrain.data import build_pretraining_data
+        from korpus.pretrain.instances import InstanceParams
 
         params = InstanceParams(
             max_seq_length=max_seq_length, max_predictions_per_seq=max_predictions,
@@ -87,9 +87,9 @@ def register(app: typer.Typer) -> None:
         max_unk_rate: float = typer.Option(0.02, help="Fail the [UNK] check above this share."),
     ) -> None:
         """Print or run the TPU pretraining steps (dry run by default)."""
-        from korpus.errors import KorpusError
-        from pretrain.launch import LaunchConfig
-        from pretrain.launch import launch as run_launch
+        from korpus.core.errors import KorpusError
+        from korpus.pretrain.launch import LaunchConfig
+        from korpus.pretrain.launch import launch as run_launch
 
         cfg = LaunchConfig(
             records=records, bucket=bucket, zone=zone, tpu=tpu, runtime_version=runtime_version,

@@ -8,7 +8,7 @@ import time
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from korpus.stats import Stats
+from korpus.core.stats import Stats
 
 
 class BuildProgress:

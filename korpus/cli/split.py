@@ -1,4 +1,4 @@
-"""``korpus split``: a thin layer over :mod:`cleaners.split` and :mod:`cleaners.docs_text`."""
+"""``korpus split``: a thin layer over :mod:`korpus.cleaners.split` and :mod:`korpus.cleaners.docs_text`."""
 
 from __future__ import annotations
 
@@ -23,9 +23,9 @@ def register(app: typer.Typer) -> None:
         """
         import sys
 
-        from cleaners.docs_text import JOINS, format_documents, split_documents
-        from cleaners.split import get_splitter
-        from korpus.errors import ConfigError
+        from korpus.cleaners.docs_text import JOINS, format_documents, split_documents
+        from korpus.cleaners.split import get_splitter
+        from korpus.core.errors import ConfigError
 
         if join not in JOINS:
             raise ConfigError(f"--join {join!r}: expected one of {', '.join(JOINS)}")
@@ -40,7 +40,7 @@ def _stdin_lines():
     """Lines of stdin decoded as UTF-8; a bad byte is an error naming the line."""
     import sys
 
-    from korpus.errors import InputError
+    from korpus.core.errors import InputError
 
     for n, raw in enumerate(sys.stdin.buffer, start=1):
         try:

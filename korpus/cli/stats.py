@@ -24,11 +24,11 @@ def register(app: typer.Typer) -> None:
         quiet: bool = typer.Option(False, "--quiet", "-q", help="No terminal tables."),
     ) -> None:
         """Count a corpus per source and compare it with the KR-BERT-MEDIUM targets."""
-        from corpus_stats import make_report, write_html, write_json
+        from korpus.corpus_stats import make_report, write_html, write_json
 
         report = make_report(path, targets=targets, build_stats=build_stats)
         if not quiet:
-            from corpus_stats.render_table import print_report
+            from korpus.corpus_stats.render_table import print_report
 
             print_report(report)
         if json_out:

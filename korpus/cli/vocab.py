@@ -1,4 +1,4 @@
-"""``korpus vocab``: a thin layer over :func:`vocab.train.train_vocab`."""
+"""``korpus vocab``: a thin layer over :func:`korpus.vocab.train.train_vocab`."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from vocab import defaults
+from korpus.vocab import defaults
 
 UNIT_HELP = "char: Hangul syllables (NFC); subchar: jamo (NFKD), KR-BERT's sub-character variant."
 
@@ -39,8 +39,8 @@ def register(app: typer.Typer) -> None:
                                             "KR-BERT-MEDIUM's) to report overlap with."),
     ) -> None:
         """Train a KR-BERT-compatible WordPiece vocabulary from a corpus."""
-        from vocab.report import summary_lines
-        from vocab.train import VocabOptions, train_vocab
+        from korpus.vocab.report import summary_lines
+        from korpus.vocab.train import VocabOptions, train_vocab
 
         options = VocabOptions(
             size=size, unit=unit, min_frequency=min_frequency, limit_alphabet=limit_alphabet,

@@ -17,14 +17,14 @@ from scrapy import signals
 from scrapy.exceptions import CloseSpider, IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
 
-from crawlers.law.assemble import assemble
-from crawlers.law.errors import ItemNotFound, ResponseRejected
-from crawlers.law.items import LawDocumentItem
-from crawlers.law.responses import check_response, child_text
-from crawlers.law.secret import install_log_mask, oc_from_env
-from crawlers.law.state import CrawlState
-from crawlers.law.targets import DEFAULT_API_BASE, TARGETS, parse_targets, version_of
-from korpus.schema import make_id
+from korpus.core.schema import make_id
+from korpus.crawlers.law.assemble import assemble
+from korpus.crawlers.law.errors import ItemNotFound, ResponseRejected
+from korpus.crawlers.law.items import LawDocumentItem
+from korpus.crawlers.law.responses import check_response, child_text
+from korpus.crawlers.law.secret import install_log_mask, oc_from_env
+from korpus.crawlers.law.state import CrawlState
+from korpus.crawlers.law.targets import DEFAULT_API_BASE, TARGETS, parse_targets, version_of
 
 LIST_PRIORITY = 0
 BODY_PRIORITY = 10  # bodies first, so documents reach the shards while listing goes on

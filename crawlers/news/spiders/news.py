@@ -18,10 +18,10 @@ from scrapy.linkextractors import LinkExtractor
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.spiders import SitemapSpider
 
-from crawlers.dumps.http import looks_like_html
-from crawlers.news.dates import day_of
-from crawlers.news.extract import NotArticle, extract_article
-from crawlers.news.state import CrawlState
+from korpus.crawlers.dumps.http import looks_like_html
+from korpus.crawlers.news.dates import day_of
+from korpus.crawlers.news.extract import NotArticle, extract_article
+from korpus.crawlers.news.state import CrawlState
 
 # structural reasons: refetching the page would not change the verdict
 FINAL_SKIPS = ("no_article_markup", "link_list")

@@ -1,4 +1,4 @@
-"""Atomic file writes and Parquet in the corpus schema.
+"""Atomic file writes.
 
 Everything korpus writes goes to a temporary name in the same folder and is
 renamed into place once complete, so a killed run never leaves a file that
@@ -11,17 +11,11 @@ import contextlib
 import errno
 import os
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
-import pyarrow as pa
-import pyarrow.parquet as pq
+from korpus.core.errors import OutputError
 
-from korpus.errors import OutputError
-from korpus.schema import CORPUS_SCHEMA, Record, records_to_table
-
-ROW_GROUP_ROWS = 20_000
-BATCH_ROWS = 2_000
 TMP_PREFIX = ".tmp-"
 # Errors that mean "the output cannot be written"; others (a bad input read inside the block) pass through.
 WRITE_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.EFBIG}
@@ -75,43 +69,3 @@ def _fsync_dir(path: Path) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
-
-
-def parquet_writer(path: Path, schema: pa.Schema = CORPUS_SCHEMA) -> pq.ParquetWriter:
-    return pq.ParquetWriter(path, schema, compression="zstd", write_statistics=["id", "source"])
-
-
-def write_records(records: Iterable[Record], path: str | os.PathLike) -> int:
-    """Stream records into one Parquet file atomically; returns the row count."""
-    n = 0
-    with atomic_path(path) as tmp, parquet_writer(tmp) as writer:
-        for batch in batched(records, BATCH_ROWS):
-            writer.write_table(records_to_table(batch), row_group_size=ROW_GROUP_ROWS)
-            n += len(batch)
-        if n == 0:
-            writer.write_table(CORPUS_SCHEMA.empty_table())
-    return n
-
-
-def batched(items: Iterable, size: int) -> Iterator[list]:
-    batch: list = []
-    for item in items:
-        batch.append(item)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
-def corpus_files(path: str | os.PathLike) -> list[Path]:
-    """The Parquet files of a corpus given as one file or a folder of shards."""
-    path = Path(path)
-    if path.is_dir():
-        files = sorted(p for p in path.glob("*.parquet") if not p.name.startswith(TMP_PREFIX))
-        if not files:
-            raise FileNotFoundError(f"{path}: no .parquet files in this folder")
-        return files
-    if not path.exists():
-        raise FileNotFoundError(f"{path}: no such corpus file or folder")
-    return [path]

@@ -12,11 +12,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cleaners.config import CleanConfig, FilterConfig, SplitConfig
-from dedup.config import DedupConfig
-from korpus.errors import ConfigError
-
-SOURCE_KINDS = ("wiki", "news", "comments", "law", "jsonl", "text")
+from korpus.cleaners.config import CleanConfig, FilterConfig, SplitConfig
+from korpus.core.errors import ConfigError
+from korpus.crawlers.readers import check_kind
+from korpus.dedup.config import DedupConfig
 
 
 @dataclass
@@ -82,11 +81,6 @@ def _source(entry: Any, where: str) -> SourceSpec:
     check_kind(kind, where)
     options = {k: v for k, v in entry.items() if k not in ("kind", "path")}
     return SourceSpec(kind, str(entry["path"]), options)
-
-
-def check_kind(kind: str, where: str = "--source") -> None:
-    if kind not in SOURCE_KINDS:
-        raise ConfigError(f"{where}: unknown source kind '{kind}' (known: {', '.join(SOURCE_KINDS)})")
 
 
 def parse_source_flag(value: str) -> SourceSpec:

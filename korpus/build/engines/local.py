@@ -1,19 +1,14 @@
-"""Engines that run independent shard tasks: in-process, or a local process pool.
-
-A task is a picklable top-level function and its arguments; it returns a
-:class:`~korpus.stats.Stats` dict. The Ray engine (``korpus.engines.ray``)
-implements the same ``run`` so stage code never knows where it runs.
-"""
+"""The local engine: tasks in this process (one worker) or in a pool of worker processes."""
 
 from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from typing import Any
 
-Task = tuple[Callable[..., Any], tuple]
+from korpus.core.engine import Task
 
 
 def default_workers() -> int:
@@ -62,15 +57,3 @@ class LocalEngine:
         if self._pool is not None:
             self._pool.shutdown(cancel_futures=True)
             self._pool = None
-
-
-def make_engine(name: str, workers: int = 0, address: str | None = None):
-    if name == "local":
-        return LocalEngine(workers)
-    if name == "ray":
-        from korpus.engines import ray_engine
-
-        return ray_engine.RayEngine(workers, address)
-    from korpus.errors import ConfigError
-
-    raise ConfigError(f"unknown engine '{name}' (known: local, ray)")

@@ -11,14 +11,14 @@ before a space. Each place is judged on its neighbours:
   on (``뭐지?? 하고``, ``했다면?라는``);
 - an ellipsis ends one unless the word before it leaves the clause open;
   ``~`` and a bare word before a space end one only after a final ending
-  (:func:`cleaners.endings.is_final_word`);
+  (:func:`korpus.cleaners.endings.is_final_word`);
 - laughter and emoji end one after a word, and take a bracketed note or a
   trailing run of emoji with them;
 - a line break always ends one.
 
 A bare word that may or may not be final (``해줬어``, ``멋지다``) is left to a
 *resolver*: none in :func:`split_sentences` (no split), a morphological check
-in :class:`cleaners.mecab_check.MecabResolver` for the default splitter.
+in :class:`korpus.cleaners.mecab_check.MecabResolver` for the default splitter.
 
 Sentences are slices of the input, stripped: nothing but whitespace between
 sentences is lost.
@@ -30,7 +30,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable
 
-from cleaners.endings import (
+from korpus.cleaners.endings import (
     continues,
     final_or_maybe,
     hangul_tail,

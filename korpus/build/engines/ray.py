@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from korpus.errors import KorpusError
+from korpus.core.errors import KorpusError
 
 
 class RayEngine:

@@ -33,8 +33,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
-from korpus.schema import Record
-from korpus.stats import Stats
+from korpus.core.schema import Record
+from korpus.core.stats import Stats
 
 
 @runtime_checkable

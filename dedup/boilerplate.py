@@ -1,14 +1,14 @@
 """Boilerplate sentences: one sentence repeated across many documents.
 
 Each sentence of at least ``min_chars`` canonical characters (see
-:func:`dedup.keys.canonical`) is hashed; copies of one sentence beyond the
+:func:`korpus.dedup.keys.canonical`) is hashed; copies of one sentence beyond the
 first ``copies`` (ordered by document id, then position: deterministic) are
 marked for removal.
 
 A document made *only* of removed copies is dropped (reason
 ``boilerplate_only``); from the documents that stay, the write phase removes
 the marked sentences listed in ``sentence_drops.parquet`` beside the step's
-drops (``shard``, ``row``, ``sentence`` index), see :mod:`korpus.write`. The
+drops (``shard``, ``row``, ``sentence`` index), see :mod:`korpus.build.write_phase`. The
 most repeated sentences are shown in ``report/sentences.json``.
 """
 
@@ -23,12 +23,12 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from dedup.keys import canonical, text_key
-from dedup.report import read_texts
-from dedup.sidecar import sidecar_schema, write_sidecar
-from korpus.io import atomic_path, write_text_atomic
-from korpus.stats import Stats
-from korpus.steps import SENTENCE_DROPS
+from korpus.core.io import atomic_path, write_text_atomic
+from korpus.core.stats import Stats
+from korpus.core.steps import SENTENCE_DROPS
+from korpus.dedup.keys import canonical, text_key
+from korpus.dedup.report import read_texts
+from korpus.dedup.sidecar import sidecar_schema, write_sidecar
 
 REASON = "boilerplate_only"
 BATCH_ROWS = 10_000

@@ -20,15 +20,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from crawlers.readers import InputShard, reader_for
 from korpus import __version__
-from korpus.config import BuildConfig, SourceSpec
-from korpus.errors import InputError
-from korpus.io import TMP_PREFIX, write_text_atomic
-from korpus.runner import make_engine
-from korpus.sample import sample_sources
-from korpus.stats import Stats
-from korpus.write import write_output
+from korpus.build.config import BuildConfig, SourceSpec
+from korpus.build.dedup_phase import run_global_phase
+from korpus.build.engines import make_engine
+from korpus.build.map_phase import run_map_phase
+from korpus.build.sample import sample_sources
+from korpus.build.write_phase import write_output
+from korpus.core.errors import InputError
+from korpus.core.io import TMP_PREFIX, write_text_atomic
+from korpus.core.stats import Stats
+from korpus.crawlers.readers import InputShard, reader_for
 
 Progress = Callable[[str, int, int, Stats], None]
 
@@ -110,52 +112,3 @@ def _file_id(path: str) -> tuple[int, int]:
     except OSError as err:
         raise InputError(path, f"cannot read ({err.strerror})") from None
     return st.st_size, st.st_mtime_ns
-
-
-# -- phase 1 ---------------------------------------------------------------------------
-
-def run_map_phase(config, shards, work: Path, engine, stats: Stats, progress) -> tuple[list[Path], int]:
-    from korpus.tasks import map_shard, stats_path_for
-
-    map_dir = work / "map"
-    paths = [map_dir / f"part-{i:05d}.parquet" for i in range(len(shards))]
-    todo, skipped = [], 0
-    for shard, path in zip(shards, paths, strict=True):
-        done = stats_path_for(path)
-        if done.exists() and path.exists():
-            stats.merge(Stats.from_dict(json.loads(done.read_text(encoding="utf-8"))))
-            skipped += 1
-        else:
-            todo.append((map_shard, (shard, path, config)))
-    for n, (_, result) in enumerate(engine.run(todo), start=1):
-        shard_stats = Stats.from_dict(result)
-        stats.merge(shard_stats)
-        if progress:
-            progress("map", n + skipped, len(shards), shard_stats)
-    return paths, skipped
-
-
-# -- phase 2 ---------------------------------------------------------------------------
-
-def run_global_phase(config, map_paths: list[Path], work: Path, engine, stats: Stats, progress) -> list[Path]:
-    from dedup.pipeline import global_steps
-    from korpus.tasks import combine_drops, resolve_step, sidecar_shard
-
-    drop_files: list[Path] = []
-    for k, step in enumerate(global_steps(config.dedup)):
-        gdir = work / "global" / f"{k}-{step.name}"
-        sidecars = [gdir / f"sidecar-{i:05d}.parquet" for i in range(len(map_paths))]
-        todo = [(sidecar_shard, (step, i, map_paths[i], sidecars[i]))
-                for i in range(len(map_paths)) if not sidecars[i].exists()]
-        for n, (_, result) in enumerate(engine.run(todo), start=1):
-            stats.merge(Stats.from_dict(result))
-            if progress:
-                progress(step.name, n + len(map_paths) - len(todo), len(map_paths), Stats())
-        before = combine_drops(drop_files, gdir / "dropped-before.parquet") if drop_files else None
-        if hasattr(step, "band_tasks") and not (gdir / "resolve.stats.json").exists():
-            # The parallel part of a global resolve (near-dup bands), on the same engine.
-            for _, result in engine.run(step.band_tasks(sidecars, before, gdir / "bands")):
-                stats.merge(Stats.from_dict(result))
-        stats.merge(resolve_step(step, sidecars, before, gdir))
-        drop_files.append(gdir / "drops.parquet")
-    return drop_files

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from cleaners.docs_text import read_documents
+from korpus.cleaners.docs_text import read_documents
 
 
 def load_gold(path: str | Path) -> list[list[str]]:

@@ -1,4 +1,7 @@
-"""The picklable task functions the engines run, one per phase."""
+"""Phase 1, map: each input shard read -> normalised -> filtered -> split, into one Parquet shard.
+
+A shard counts as done only when its stats file exists, so a re-run skips it.
+"""
 
 from __future__ import annotations
 
@@ -7,14 +10,32 @@ import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-import polars as pl
+from korpus.cleaners.steps import record_steps
+from korpus.core.io import write_text_atomic
+from korpus.core.parquet import write_records
+from korpus.core.schema import Record
+from korpus.core.stats import Stats
+from korpus.core.steps import run_steps
+from korpus.crawlers.readers import InputShard, reader_for
 
-from cleaners.steps import record_steps
-from crawlers.readers import InputShard, reader_for
-from korpus.io import atomic_path, write_records, write_text_atomic
-from korpus.schema import Record
-from korpus.stats import Stats
-from korpus.steps import run_steps
+
+def run_map_phase(config, shards, work: Path, engine, stats: Stats, progress) -> tuple[list[Path], int]:
+    map_dir = work / "map"
+    paths = [map_dir / f"part-{i:05d}.parquet" for i in range(len(shards))]
+    todo, skipped = [], 0
+    for shard, path in zip(shards, paths, strict=True):
+        done = stats_path_for(path)
+        if done.exists() and path.exists():
+            stats.merge(Stats.from_dict(json.loads(done.read_text(encoding="utf-8"))))
+            skipped += 1
+        else:
+            todo.append((map_shard, (shard, path, config)))
+    for n, (_, result) in enumerate(engine.run(todo), start=1):
+        shard_stats = Stats.from_dict(result)
+        stats.merge(shard_stats)
+        if progress:
+            progress("map", n + skipped, len(shards), shard_stats)
+    return paths, skipped
 
 
 def stats_path_for(path: Path) -> Path:
@@ -60,30 +81,3 @@ def _kept(records: Iterable[Record], stats: Stats) -> Iterator[Record]:
         stats.add("cleaned", rec.source, "docs")
         stats.add("cleaned", rec.source, "bytes", len(rec.text.encode("utf-8")))
         yield rec
-
-
-def sidecar_shard(step, shard_index: int, table_path: Path, out_path: Path) -> dict:
-    stats = Stats()
-    t0 = time.perf_counter()
-    step.shard_pass(shard_index, table_path, out_path, stats)
-    stats.time(f"{step.name}:shard_pass", time.perf_counter() - t0)
-    return stats.to_dict()
-
-
-def resolve_step(step, sidecars: list[Path], before: Path | None, gdir: Path) -> Stats:
-    """Run (or reload) a global step's resolve; its stats file marks it done."""
-    done = gdir / "resolve.stats.json"
-    if done.exists() and (gdir / "drops.parquet").exists():
-        return Stats.from_dict(json.loads(done.read_text(encoding="utf-8")))
-    stats = Stats()
-    t0 = time.perf_counter()
-    step.resolve(sidecars, before, gdir / "drops.parquet", gdir / "report", stats)
-    stats.time(f"{step.name}:resolve", time.perf_counter() - t0)
-    write_text_atomic(done, stats.to_json())
-    return stats
-
-
-def combine_drops(files: list[Path], out: Path) -> Path:
-    with atomic_path(out) as tmp:
-        pl.concat([pl.read_parquet(f).select("shard", "row") for f in files]).unique().write_parquet(tmp)
-    return out

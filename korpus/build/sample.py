@@ -9,7 +9,7 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
-from korpus.config import SourceSpec
+from korpus.build.config import SourceSpec
 
 SAMPLE_FILES = {
     "wiki": "kowiki-sample-pages-articles.xml",

@@ -20,9 +20,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from korpus.errors import InputError
-from korpus.io import corpus_files
-from korpus.stats import Stats
+from korpus.core.errors import InputError
+from korpus.core.layout import corpus_files
+from korpus.core.stats import Stats
 
 SENTENCES = "sentences"
 BATCH_DOCUMENTS = 2_000

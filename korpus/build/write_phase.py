@@ -16,11 +16,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from cleaners.normalize import fold_whitespace
-from korpus.io import ROW_GROUP_ROWS, atomic_path, parquet_writer, write_text_atomic
-from korpus.schema import CORPUS_SCHEMA
-from korpus.stats import Stats
-from korpus.steps import SENTENCE_DROPS
+from korpus.cleaners.normalize import fold_whitespace
+from korpus.core.io import atomic_path, write_text_atomic
+from korpus.core.parquet import ROW_GROUP_ROWS, parquet_writer
+from korpus.core.schema import CORPUS_SCHEMA
+from korpus.core.stats import Stats
+from korpus.core.steps import SENTENCE_DROPS
 
 
 def is_dir_output(out: str) -> bool:
@@ -166,7 +167,7 @@ def _count_written(batch: pa.RecordBatch, stats: Stats) -> None:
 
 def export_txt(corpus: Path, txt: Path) -> None:
     """BERT text format: one sentence per line, a blank line between documents."""
-    from korpus.io import corpus_files
+    from korpus.core.layout import corpus_files
 
     with atomic_path(txt) as tmp, open(tmp, "w", encoding="utf-8") as fh:
         for f in corpus_files(corpus):

@@ -1,1 +1,0 @@
-"""Alternative engines (Ray) for the shard runner."""
