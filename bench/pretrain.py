@@ -13,17 +13,14 @@ from __future__ import annotations
 import argparse
 import hashlib
 import resource
-import sys
 import tempfile
 import time
 from pathlib import Path
 
+from korpus.build.engines import LocalEngine
 from korpus.core.parquet import write_records
 from korpus.core.schema import Record
-
-# This file is named like the package it measures: keep bench/ off the import path
-# (the pretrain imports are inside main(), after this).
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+from korpus.pretrain.data import build_pretraining_data
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -64,8 +61,6 @@ def corpus_records() -> list[Record]:
 
 
 def main() -> None:
-    from korpus.pretrain.data import build_pretraining_data
-
     ap = argparse.ArgumentParser()
     ap.add_argument("--repeat", type=int, default=1, help="copies of the corpus")
     ap.add_argument("--workers", type=int, nargs="+", default=[1, 2])
@@ -90,8 +85,12 @@ def main() -> None:
         for workers in args.workers:
             out = tmp / f"out-{workers}"
             started = time.perf_counter()
-            manifest = build_pretraining_data(corpus, VOCAB, out, params=params,
-                                              shard_mb=args.shard_mb, workers=workers)
+            engine = LocalEngine(workers)
+            try:
+                manifest = build_pretraining_data(corpus, VOCAB, out, params=params,
+                                                  shard_mb=args.shard_mb, engine=engine)
+            finally:
+                engine.close()
             seconds = time.perf_counter() - started
             n = manifest["counts"]["instances"]
             digests[workers] = hashlib.sha256(

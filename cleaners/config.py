@@ -1,16 +1,17 @@
 """Options of the cleaning, filtering and splitting steps (TOML ``[clean]``, ``[filter]``, ``[split]``).
 
 Each class checks its values when built, so a bad value in the TOML is an error
-naming the key, not a surprise in a worker.
+naming the key, not a surprise in a worker. Each option is declared once: the
+normalisation chain (:class:`korpus.cleaners.normalize.Normalizer`) is built on
+:class:`ChainOptions`, the ``[clean]`` section adds the per-source profiles.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 from korpus.core.errors import ConfigError
 
-FORMAL_SOURCES = ("wiki", "news", "law", "text", "jsonl")
 PROFILES = ("formal", "informal")
 PII_MODES = ("mask", "remove", "keep")
 EMOJI_MODES = ("keep", "remove")
@@ -21,11 +22,10 @@ def _check_choice(section: str, key: str, value: object, allowed: tuple[str, ...
         raise ConfigError(f"[{section}] {key}: expected one of {', '.join(allowed)}, got {value!r}")
 
 
-@dataclass
-class CleanConfig:
-    # Per-source profile: "formal" keeps text as written, "informal" adds the KcBERT treatment.
-    profiles: dict[str, str] = field(default_factory=lambda: {"comments": "informal"})
-    default_profile: str = "formal"
+@dataclass(kw_only=True)
+class ChainOptions:
+    """What a normalisation chain does besides its profile (``[clean]`` keys)."""
+
     # Korean personal numbers (phone, 주민등록번호, card, account): "mask" with a tag, "remove", "keep".
     pii: str = "mask"
     remove_urls: bool = True
@@ -35,13 +35,27 @@ class CleanConfig:
     repeats: int = 2
 
     def __post_init__(self) -> None:
-        for source, profile in self.profiles.items():
-            _check_choice("clean", f"profiles.{source}", profile, PROFILES)
-        _check_choice("clean", "default_profile", self.default_profile, PROFILES)
         _check_choice("clean", "pii", self.pii, PII_MODES)
         _check_choice("clean", "emoji", self.emoji, EMOJI_MODES)
         if not isinstance(self.repeats, int) or self.repeats < 0:
             raise ConfigError(f"[clean] repeats: expected a whole number >= 0, got {self.repeats!r}")
+
+    def chain_options(self) -> dict[str, object]:
+        """These options alone (a subclass has more), as keyword arguments."""
+        return {f.name: getattr(self, f.name) for f in fields(ChainOptions)}
+
+
+@dataclass
+class CleanConfig(ChainOptions):
+    # Per-source profile: "formal" keeps text as written, "informal" adds the KcBERT treatment.
+    profiles: dict[str, str] = field(default_factory=lambda: {"comments": "informal"})
+    default_profile: str = "formal"
+
+    def __post_init__(self) -> None:
+        for source, profile in self.profiles.items():
+            _check_choice("clean", f"profiles.{source}", profile, PROFILES)
+        _check_choice("clean", "default_profile", self.default_profile, PROFILES)
+        super().__post_init__()
 
     def profile_for(self, source: str) -> str:
         return self.profiles.get(source, self.default_profile)

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import regex
 
-from korpus.cleaners.config import EMOJI_MODES, PII_MODES, PROFILES
+from korpus.cleaners.config import PROFILES, ChainOptions
 
 # -- always ---------------------------------------------------------------------------
 
@@ -257,9 +257,10 @@ def normalize_repeats(text: str, num_repeats: int = 2) -> str:
 MAX_PASSES = 8
 
 
-@dataclass(frozen=True)
-class Normalizer:
-    """One profile's chain, configured; picklable. ``Normalizer()(text) -> text``.
+@dataclass
+class Normalizer(ChainOptions):
+    """One profile's chain, configured (options: :class:`ChainOptions`); picklable.
+    ``Normalizer()(text) -> text``.
 
     >>> Normalizer("informal")("안녕하세요ㅋㅋㅋㅋㅋ &amp; 10000원 http://x.kr 漢字")
     '안녕하세요ㅋㅋ & 10000원'
@@ -268,17 +269,11 @@ class Normalizer:
     """
 
     profile: str = "formal"
-    pii: str = "mask"
-    remove_urls: bool = True
-    remove_emails: bool = True
-    emoji: str = "keep"
-    repeats: int = 2
 
     def __post_init__(self) -> None:
-        for name, value, allowed in (("profile", self.profile, PROFILES), ("pii", self.pii, PII_MODES),
-                                     ("emoji", self.emoji, EMOJI_MODES)):
-            if value not in allowed:
-                raise ValueError(f"{name}: expected one of {', '.join(allowed)}, got {value!r}")
+        if self.profile not in PROFILES:
+            raise ValueError(f"profile: expected one of {', '.join(PROFILES)}, got {self.profile!r}")
+        super().__post_init__()
 
     def __call__(self, text: str) -> str:
         for _ in range(MAX_PASSES):

@@ -27,7 +27,6 @@ SPLITTERS: dict[str, str] = {
     "kss-pecab": "kss 6, pecab backend (very slow)",
     "none": "the whole document as one unit",
 }
-DEFAULT_SPLITTER = "fast"
 
 
 class RuleSplitter:

@@ -26,10 +26,8 @@ class Normalize:
     def chain_for(self, source: str) -> Normalizer:
         chain = self._chains.get(source)
         if chain is None:
-            c = self.config
-            chain = self._chains[source] = Normalizer(
-                c.profile_for(source), pii=c.pii, remove_urls=c.remove_urls, remove_emails=c.remove_emails,
-                emoji=c.emoji, repeats=c.repeats)
+            chain = self._chains[source] = Normalizer(self.config.profile_for(source),
+                                                      **self.config.chain_options())
         return chain
 
     def __call__(self, records: Iterable[Record], stats: Stats) -> Iterator[Record]:

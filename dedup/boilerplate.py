@@ -1,8 +1,8 @@
 """Boilerplate sentences: one sentence repeated across many documents.
 
-Each sentence of at least ``min_chars`` canonical characters (see
+Each sentence of at least ``sentence_min_chars`` canonical characters (see
 :func:`korpus.dedup.keys.canonical`) is hashed; copies of one sentence beyond the
-first ``copies`` (ordered by document id, then position: deterministic) are
+first ``sentence_copies`` (ordered by document id, then position: deterministic) are
 marked for removal.
 
 A document made *only* of removed copies is dropped (reason
@@ -26,6 +26,7 @@ import pyarrow.compute as pc
 from korpus.core.io import atomic_path, write_text_atomic
 from korpus.core.stats import Stats
 from korpus.core.steps import SENTENCE_DROPS
+from korpus.dedup.config import SentenceOptions
 from korpus.dedup.keys import canonical, text_key
 from korpus.dedup.report import read_texts
 from korpus.dedup.sidecar import sidecar_schema, write_sidecar
@@ -38,9 +39,9 @@ SIDECAR_FIELDS = [("shard", pa.int32()), ("row", pa.int32()), ("sentence", pa.in
 
 
 @dataclass
-class SentenceDedup:
-    copies: int = 1  # copies of a sentence kept
-    min_chars: int = 10  # shorter sentences ("네.", "감사합니다.") are never boilerplate
+class SentenceDedup(SentenceOptions):
+    """Options only (:class:`SentenceOptions`; picklable)."""
+
     name: str = "sentence_dedup"
 
     def shard_pass(self, shard_index: int, table_path: Path, out_path: Path, stats: Stats) -> None:
@@ -56,11 +57,15 @@ class SentenceDedup:
                 "sentence": (np.arange(len(flat)) - starts[parent]).astype(np.int32),
                 "id": batch.column(0).take(parent), "source": batch.column(1).take(parent),
                 "key": np.fromiter(map(text_key, flat), dtype=np.uint64, count=len(flat)),
-                "eligible": np.fromiter((len(f) >= self.min_chars for f in forms), dtype=bool, count=len(flat)),
+                "eligible": np.fromiter((len(f) >= self.sentence_min_chars for f in forms), dtype=bool, count=len(flat)),
             }
 
         write_sidecar(table_path, out_path, sidecar_schema(SIDECAR_FIELDS, table_path),
                       ["id", "source", "sentences"], columns, BATCH_ROWS)
+
+    def band_tasks(self, sidecars: list[Path], dropped_before: Path | None, band_dir: Path) -> list[tuple]:
+        """No tasks: this resolve has no parallel part."""
+        return []
 
     def resolve(self, sidecars: list[Path], dropped_before: Path | None, out_path: Path,
                 report_dir: Path, stats: Stats) -> None:
@@ -68,14 +73,14 @@ class SentenceDedup:
         if dropped_before is not None:
             sents = sents.join(pl.scan_parquet(str(dropped_before)).select("shard", "row"),
                                on=["shard", "row"], how="anti")
-        repeated = (sents.filter("eligible").group_by("key").len().filter(pl.col("len") > self.copies)
+        repeated = (sents.filter("eligible").group_by("key").len().filter(pl.col("len") > self.sentence_copies)
                     .select("key"))
         copies = (sents.join(repeated, on="key", how="semi")
                   .sort(["key", "id", "sentence", "shard", "row"])
                   .with_columns(pl.int_range(pl.len()).over("key").alias("copy"),
                                 pl.len().over("key").alias("count"))
                   .collect())
-        removed = copies.filter(pl.col("copy") >= self.copies)
+        removed = copies.filter(pl.col("copy") >= self.sentence_copies)
         report_dir.mkdir(parents=True, exist_ok=True)
         with atomic_path(out_path.with_name(SENTENCE_DROPS)) as tmp:
             removed.select("shard", "row", "sentence").sort("shard", "row", "sentence").write_parquet(tmp)
@@ -102,7 +107,7 @@ class SentenceDedup:
                .head(TOP_SENTENCES))
         texts = read_sentences(sidecars, top.select("shard", "row", "sentence").rows())
         summary = {
-            "step": self.name, "copies_kept": self.copies, "min_chars": self.min_chars,
+            "step": self.name, "copies_kept": self.sentence_copies, "min_chars": self.sentence_min_chars,
             "repeated_sentences": int(copies.filter(pl.col("copy") == 0).height),
             "sentences_marked": removed.height, "documents_dropped": emptied.height,
             "applied": "documents made only of marked sentences are dropped; the marked sentences are "

@@ -47,6 +47,10 @@ class ExactDedup:
         write_sidecar(table_path, out_path, sidecar_schema(SIDECAR_FIELDS, table_path), ["id", "source", "text"],
                       columns, BATCH_ROWS)
 
+    def band_tasks(self, sidecars: list[Path], dropped_before: Path | None, band_dir: Path) -> list[tuple]:
+        """No tasks: this resolve has no parallel part."""
+        return []
+
     def resolve(self, sidecars: list[Path], dropped_before: Path | None, out_path: Path,
                 report_dir: Path, stats: Stats) -> None:
         docs = pl.scan_parquet([str(p) for p in sidecars]) if sidecars else _empty()

@@ -28,6 +28,7 @@ import pyarrow.parquet as pq
 from korpus.core.io import atomic_path
 from korpus.core.stats import Stats
 from korpus.dedup import unionfind
+from korpus.dedup.config import NearOptions
 from korpus.dedup.keep import assign_kept, write_drops
 from korpus.dedup.keys import content_hash
 from korpus.dedup.lsh import bucket_edges, lsh_params
@@ -52,19 +53,13 @@ def band_column(j: int) -> str:
 
 
 @dataclass
-class NearDedup:
-    """Options only (picklable); ``bands`` x ``rows`` come from the threshold."""
+class NearDedup(NearOptions):
+    """Options only (:class:`NearOptions`; picklable); ``bands`` x ``rows`` come from the threshold."""
 
-    threshold: float = 0.7
-    num_perm: int = 128
-    seed: int = 1
-    ngram: int = 5
-    false_positive_weight: float = 0.5
-    false_negative_weight: float = 0.5
-    sample_pairs: int = 50
     name: str = "near_dedup"
 
     def __post_init__(self) -> None:
+        super().__post_init__()
         self.bands, self.rows = lsh_params(self.threshold, self.num_perm,
                                            self.false_positive_weight, self.false_negative_weight)
 

@@ -7,7 +7,7 @@ counted only in the documents that stay.
 
 from __future__ import annotations
 
-from korpus.dedup.config import DedupConfig
+from korpus.dedup.config import DedupConfig, NearOptions, SentenceOptions, options_of
 
 
 def global_steps(config: DedupConfig) -> list:
@@ -19,12 +19,9 @@ def global_steps(config: DedupConfig) -> list:
     if config.near:
         from korpus.dedup.near import NearDedup
 
-        steps.append(NearDedup(threshold=config.threshold, num_perm=config.num_perm, seed=config.seed,
-                               ngram=config.ngram, false_positive_weight=config.false_positive_weight,
-                               false_negative_weight=config.false_negative_weight,
-                               sample_pairs=config.sample_pairs))
+        steps.append(NearDedup(**options_of(NearOptions, config)))
     if config.sentences:
         from korpus.dedup.boilerplate import SentenceDedup
 
-        steps.append(SentenceDedup(copies=config.sentence_copies, min_chars=config.sentence_min_chars))
+        steps.append(SentenceDedup(**options_of(SentenceOptions, config)))
     return steps

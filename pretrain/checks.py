@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from korpus.core.errors import InputError, KorpusError
-from korpus.pretrain import krbert
+from korpus.pretrain import defaults, krbert
 from korpus.pretrain.example import decode_example
 from korpus.pretrain.manifest import FEATURE_SPEC, RECORDS_DIR
 from korpus.pretrain.tfrecord import count_records, read_records
@@ -45,9 +45,9 @@ class RunShape:
     max_predictions_per_seq: int = krbert.MAX_PREDICTIONS_PER_SEQ
     train_steps: int = krbert.TRAIN_STEPS
     batch_size: int = krbert.TRAIN_BATCH_SIZE
-    tpu: str = "v3-8"
-    max_unk_rate: float = 0.02
-    sample: int = 256  # records decoded per sampled file
+    tpu: str = defaults.TPU
+    max_unk_rate: float = defaults.MAX_UNK_RATE
+    sample: int = defaults.CHECK_SAMPLE
 
 
 @dataclass

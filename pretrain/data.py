@@ -9,25 +9,25 @@ Output folder::
     manifest.json                         parameters, assumptions, counts, sha256 checksums
 
 The records are byte-identical for the same corpus, vocabulary, parameters and
-seed, whatever the number of workers (see :mod:`korpus.pretrain.shards`).
+seed, whatever the engine and the number of workers (see :mod:`korpus.pretrain.shards`).
+A rerun into the same folder resumes: shards an identical run finished are kept.
 """
 
 from __future__ import annotations
 
-import concurrent.futures as cf
 import json
-import multiprocessing
 import os
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from korpus.core.engine import Engine
 from korpus.core.errors import ConfigError, InputError, KorpusError
-from korpus.core.io import atomic_path, write_text_atomic
+from korpus.core.io import atomic_path, remove_temp_files, write_text_atomic
 from korpus.core.layout import corpus_files
 from korpus.core.stats import Stats
-from korpus.pretrain import krbert
+from korpus.pretrain import defaults, krbert
 from korpus.pretrain.instances import InstanceParams
 from korpus.pretrain.manifest import (
     RECORDS_DIR,
@@ -36,29 +36,15 @@ from korpus.pretrain.manifest import (
     describe_inputs,
     fingerprint,
 )
-from korpus.pretrain.shards import ShardConfig, ShardTask, ShardWorker, plan_shards, report_name
+from korpus.pretrain.shards import ShardConfig, ShardTask, plan_shards, report_name, run_shard
 from korpus.pretrain.wordpiece import load_vocab
 
-DEFAULT_SHARD_MB = 8.0
+SIDE_FILES = ("bert_config.json", "vocab.txt", "manifest.json")
 
 Progress = Callable[[dict, int], None]
 
 
-# --- workers ------------------------------------------------------------------
-
-_WORKER: ShardWorker | None = None
-
-
-def _init_worker(config: ShardConfig) -> None:
-    global _WORKER
-    # One tokenizer thread per process: the processes are the parallelism.
-    os.environ["TOKENIZERS_PARALLELISM"] = "false"
-    _WORKER = ShardWorker(config)
-
-
-def _run_shard(task: ShardTask) -> dict:
-    assert _WORKER is not None
-    return _WORKER.run(task)
+# --- the shards ---------------------------------------------------------------
 
 
 def _existing_report(config: ShardConfig, index: int) -> dict | None:
@@ -76,9 +62,15 @@ def _existing_report(config: ShardConfig, index: int) -> dict | None:
 
 
 def _prepare_out(out: Path, config: ShardConfig, overwrite: bool) -> None:
-    """Create the folders; refuse (or with ``overwrite`` clear) records of another run."""
+    """Create the folders, drop a killed run's temp files; refuse (or with ``overwrite``
+    clear) records of another run."""
     config.records_dir.mkdir(parents=True, exist_ok=True)
     config.reports_dir.mkdir(parents=True, exist_ok=True)
+    # Only what this command writes: --out may be a folder that holds other work.
+    for folder in (config.records_dir, config.reports_dir):
+        remove_temp_files(folder)
+    for name in SIDE_FILES:
+        remove_temp_files(out, name)
     foreign = []
     for path in sorted(config.reports_dir.glob("pretrain-*.json")):
         try:
@@ -101,45 +93,37 @@ def _prepare_out(out: Path, config: ShardConfig, overwrite: bool) -> None:
         path.unlink()
 
 
-def _resume_or(task: ShardTask, config: ShardConfig, done: Callable[[dict], None]) -> bool:
-    """Report a shard an earlier identical run finished; True when it was."""
-    report = _existing_report(config, task.index)
-    if report is None:
-        return False
-    done({**report, "resumed": True})
-    return True
+def _run_shards(tasks: list[ShardTask], config: ShardConfig, engine: Engine | None,
+                progress: Progress | None) -> list[dict]:
+    """Every shard's report in shard order: resumed where an identical run finished it, else made."""
+    reports: dict[int, dict] = {}
 
+    def done(report: dict) -> None:
+        reports[report["shard"]] = report
+        if progress:
+            progress(report, len(reports))
 
-def _run_local(tasks, config: ShardConfig, done: Callable[[dict], None]) -> None:
-    worker = None
+    todo = []
     for task in tasks:
-        if _resume_or(task, config, done):
-            continue
-        worker = worker or ShardWorker(config)
-        done(worker.run(task))
+        report = _existing_report(config, task.index)
+        if report is None:
+            todo.append(task)
+        else:
+            done({**report, "resumed": True})
+    for report in _made(todo, config, engine):
+        done(report)
+    return [reports[i] for i in sorted(reports)]
 
 
-def _run_pool(tasks, config: ShardConfig, workers: int, done: Callable[[dict], None]) -> None:
-    context = multiprocessing.get_context("spawn")
-    window = 2 * workers  # shards read but not yet finished: bounds the memory of the reader
-    with cf.ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
-                                initargs=(config,)) as pool:
-        pending: set[cf.Future] = set()
-        try:
-            for task in tasks:
-                if _resume_or(task, config, done):
-                    continue
-                while len(pending) >= window:
-                    finished, pending = cf.wait(pending, return_when=cf.FIRST_COMPLETED)
-                    for future in finished:
-                        done(future.result())
-                pending.add(pool.submit(_run_shard, task))
-            for future in cf.as_completed(pending):
-                done(future.result())
-        except BaseException:
-            for future in pending:
-                future.cancel()
-            raise
+def _made(tasks: list[ShardTask], config: ShardConfig, engine: Engine | None) -> Iterator[dict]:
+    """Reports of the shards made on ``engine`` (in this process without one), as they finish."""
+    if engine is None:
+        for task in tasks:
+            yield run_shard(config, task, one_thread=False)
+        return
+    one_thread = engine.workers > 1
+    for _, report in engine.run([(run_shard, (config, task, one_thread)) for task in tasks]):
+        yield report
 
 
 # --- the command --------------------------------------------------------------
@@ -151,20 +135,18 @@ def build_pretraining_data(
     out: str | os.PathLike,
     params: InstanceParams | None = None,
     seed: int = krbert.RANDOM_SEED,
-    shard_mb: float = DEFAULT_SHARD_MB,
-    workers: int | None = None,
+    shard_mb: float = defaults.SHARD_MB,
+    engine: Engine | None = None,
     overwrite: bool = False,
     progress: Progress | None = None,
 ) -> dict:
-    """Write records, bert_config.json, vocab.txt and manifest.json to ``out``; return the manifest."""
+    """Write records, bert_config.json, vocab.txt and manifest.json to ``out``; return the manifest.
+
+    The shards run as tasks on ``engine`` (a process pool, Ray...; the caller closes it),
+    or one after the other in this process without one.
+    """
     started = time.perf_counter()
-    params = params or InstanceParams(
-        max_seq_length=krbert.MAX_SEQ_LENGTH,
-        max_predictions_per_seq=krbert.MAX_PREDICTIONS_PER_SEQ,
-        masked_lm_prob=krbert.MASKED_LM_PROB,
-        short_seq_prob=krbert.SHORT_SEQ_PROB,
-        dupe_factor=krbert.DUPE_FACTOR,
-    )
+    params = params or InstanceParams()
     try:
         params.check()
     except ValueError as err:
@@ -172,7 +154,6 @@ def build_pretraining_data(
     if shard_mb <= 0:
         raise ConfigError("--shard-mb must be positive")
     shard_bytes = max(1, int(shard_mb * 1_000_000))
-    workers = max(1, workers if workers is not None else (os.cpu_count() or 1))
     out = Path(out)
 
     vocab_obj = load_vocab(vocab)
@@ -181,26 +162,16 @@ def build_pretraining_data(
     except FileNotFoundError as err:
         raise InputError(corpus, str(err).split(": ", 1)[-1]) from err
     inputs = describe_inputs(files)
+    # Absolute paths in what the tasks carry: a worker (a Ray one) may run elsewhere than here.
     config = ShardConfig(
         vocab=vocab_obj, params=params, seed=seed,
-        records_dir=out / RECORDS_DIR, reports_dir=out / REPORTS_DIR,
+        records_dir=out.absolute() / RECORDS_DIR, reports_dir=out.absolute() / REPORTS_DIR,
         fingerprint=fingerprint(params, seed, shard_bytes, vocab_obj.sha256, inputs),
     )
     _prepare_out(out, config, overwrite)
 
-    reports: dict[int, dict] = {}
-
-    def done(report: dict) -> None:
-        reports[report["shard"]] = report
-        if progress:
-            progress(report, len(reports))
-
-    tasks = plan_shards(files, shard_bytes)
-    if workers == 1:
-        _run_local(tasks, config, done)
-    else:
-        _run_pool(tasks, config, workers, done)
-    ordered = [reports[i] for i in sorted(reports)]
+    tasks = plan_shards([path.absolute() for path in files], shard_bytes)
+    ordered = _run_shards(tasks, config, engine, progress)
     _drop_stale_shards(config, len(ordered))
 
     stats = Stats()
@@ -214,7 +185,8 @@ def build_pretraining_data(
         )
 
     _write_side_files(out, vocab_obj)
-    manifest = build_manifest(out, corpus, vocab_obj, params, seed, shard_bytes, workers, inputs,
+    ran_on = (engine.name, engine.workers) if engine is not None else ("in-process", 1)
+    manifest = build_manifest(out, corpus, vocab_obj, params, seed, shard_bytes, ran_on, inputs,
                               config.fingerprint, ordered, stats, time.perf_counter() - started)
     with atomic_path(out / "manifest.json") as tmp:
         tmp.write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n",

@@ -34,16 +34,18 @@ from typing import NamedTuple
 
 import numpy as np
 
+from korpus.pretrain import krbert
+
 
 @dataclass(frozen=True)
 class InstanceParams:
     """The data-generation flags of create_pretraining_data.py."""
 
-    max_seq_length: int = 128
-    max_predictions_per_seq: int = 20
-    masked_lm_prob: float = 0.15
-    short_seq_prob: float = 0.1
-    dupe_factor: int = 10
+    max_seq_length: int = krbert.MAX_SEQ_LENGTH
+    max_predictions_per_seq: int = krbert.MAX_PREDICTIONS_PER_SEQ
+    masked_lm_prob: float = krbert.MASKED_LM_PROB
+    short_seq_prob: float = krbert.SHORT_SEQ_PROB
+    dupe_factor: int = krbert.DUPE_FACTOR
     do_whole_word_mask: bool = False
 
     def check(self) -> None:

@@ -81,9 +81,9 @@ def fingerprint(params: InstanceParams, seed: int, shard_bytes: int, vocab_sha: 
 
 
 def build_manifest(out: Path, corpus, vocab, params: InstanceParams, seed: int,
-                   shard_bytes: int, workers: int, inputs: list[dict], fp: str,
+                   shard_bytes: int, engine: tuple[str, int], inputs: list[dict], fp: str,
                    reports: list[dict], stats: Stats, seconds: float) -> dict:
-    """Everything about a finished run; the sha256 of bert_config.json and vocab.txt are
+    """Everything about a finished run (``engine``: its name and workers); the sha256 of bert_config.json and vocab.txt are
     read from ``out``, those of the records come from the shard reports."""
     totals = {key: stats.total(STAGE, key) for key in (
         "documents", "sentences", "tokens", "unk_tokens", "instances", "random_next",
@@ -138,7 +138,7 @@ def build_manifest(out: Path, corpus, vocab, params: InstanceParams, seed: int,
                          "bytes": r["bytes"], "sha256": r["sha256"], "origin": r["origin"]}
                         for r in reports],
         },
-        "run": {"workers": workers, "seconds": round(seconds, 2),
+        "run": {"engine": engine[0], "workers": engine[1], "seconds": round(seconds, 2),
                 "shards_resumed": sum(1 for r in reports if r.get("resumed"))},
         "software": _versions(),
     }

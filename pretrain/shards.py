@@ -2,7 +2,9 @@
 
 A shard is a run of consecutive documents (rows, in corpus file order) whose
 sentence text adds up to about ``shard_bytes``: its boundaries depend only on
-the corpus and that size, never on the number of workers. Each shard gets its
+the corpus and that size, never on the number of workers. A shard task names
+row ranges of the corpus files and the worker reads them itself, so planning
+holds no rows and queueing every task at once costs nothing. Each shard gets its
 own ``random.Random`` and numpy ``Generator`` seeded from a hash of the global
 seed and the shard index, so a shard's file is the same whichever worker makes
 it and whenever (with the same Python, numpy and tokenizers: their random
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import random
 import time
 from collections.abc import Iterator
@@ -52,10 +55,28 @@ WRITE_BATCH = 1024
 
 
 @dataclass(frozen=True)
+class RowRange:
+    """Rows ``start`` to ``stop`` (exclusive) of one corpus file."""
+
+    path: Path
+    start: int
+    stop: int
+
+    def describe(self) -> str:
+        return f"{self.path.name} rows {self.start}-{self.stop - 1}"
+
+
+@dataclass(frozen=True)
 class ShardTask:
+    """A shard by reference: the worker reads its rows itself, so a task is cheap to queue or send."""
+
     index: int
-    table: pa.Table  # columns: source, sentences
-    origin: str  # where its rows come from, for messages
+    parts: tuple[RowRange, ...]
+
+    @property
+    def origin(self) -> str:
+        """Where its rows come from, for messages."""
+        return "; ".join(part.describe() for part in self.parts)
 
 
 def shard_seed(seed: int, index: int) -> int:
@@ -106,44 +127,92 @@ def _normalise(batch: pa.RecordBatch) -> pa.RecordBatch:
     return pa.RecordBatch.from_arrays([source, sentences], names=["source", "sentences"])
 
 
-def plan_shards(files: list[Path], shard_bytes: int) -> Iterator[ShardTask]:
-    """Stream the corpus and yield shards of about ``shard_bytes`` of sentence text."""
-    pending: list[pa.RecordBatch] = []
-    origins: list[str] = []
-    pending_bytes = 0
-    index = 0
+class _Plan:
+    """Shards being cut: each ends at the first row that brings it to ``shard_bytes``."""
 
-    def emit() -> ShardTask:
-        nonlocal pending, origins, pending_bytes, index
-        task = ShardTask(index, pa.Table.from_batches(pending), "; ".join(origins))
-        pending, origins, pending_bytes, index = [], [], 0, index + 1
-        return task
+    def __init__(self, shard_bytes: int):
+        self.shard_bytes = shard_bytes
+        self.tasks: list[ShardTask] = []
+        self.parts: list[RowRange] = []
+        self.bytes = 0
 
+    def add(self, path: Path, first_row: int, row_bytes: np.ndarray) -> None:
+        """Rows ``first_row``... of ``path``, with the sentence bytes of each."""
+        sizes = np.cumsum(row_bytes)
+        start = 0
+        while start < len(sizes):
+            base = sizes[start - 1] if start else 0
+            need = self.shard_bytes - self.bytes
+            stop = min(int(np.searchsorted(sizes, base + need, side="left")) + 1, len(sizes))
+            self._take(RowRange(path, first_row + start, first_row + stop))
+            self.bytes += int(sizes[stop - 1] - base)
+            start = stop
+            if self.bytes >= self.shard_bytes:
+                self.close_shard()
+
+    def _take(self, part: RowRange) -> None:
+        last = self.parts[-1] if self.parts else None
+        if last is not None and last.path == part.path and last.stop == part.start:
+            self.parts[-1] = RowRange(part.path, last.start, part.stop)  # the same run of rows
+        else:
+            self.parts.append(part)
+
+    def close_shard(self) -> None:
+        if self.parts:
+            self.tasks.append(ShardTask(len(self.tasks), tuple(self.parts)))
+        self.parts, self.bytes = [], 0
+
+
+def plan_shards(files: list[Path], shard_bytes: int) -> list[ShardTask]:
+    """Cut the corpus into shards of about ``shard_bytes`` of sentence text (rows in file order).
+
+    Reads only the ``sentences`` column, to measure it; a task holds row ranges, not rows.
+    """
+    plan = _Plan(shard_bytes)
     for path in files:
-        pf, columns = _open_corpus_file(path)
+        pf, _ = _open_corpus_file(path)
         row = 0
         try:
-            batches = pf.iter_batches(batch_size=READ_BATCH_ROWS, columns=columns)
-            for raw in batches:
-                batch = _normalise(raw)
-                sizes = np.cumsum(_row_bytes(batch.column("sentences")))
-                start = 0
-                while start < len(batch):
-                    base = sizes[start - 1] if start else 0
-                    need = shard_bytes - pending_bytes
-                    stop = int(np.searchsorted(sizes, base + need, side="left")) + 1
-                    stop = min(stop, len(batch))
-                    pending.append(batch.slice(start, stop - start))
-                    origins.append(f"{path.name} rows {row + start}-{row + stop - 1}")
-                    pending_bytes += int(sizes[stop - 1] - base)
-                    start = stop
-                    if pending_bytes >= shard_bytes:
-                        yield emit()
+            for batch in pf.iter_batches(batch_size=READ_BATCH_ROWS, columns=["sentences"]):
+                plan.add(path, row, _row_bytes(batch.column("sentences")))
                 row += len(batch)
         except (OSError, pa.ArrowException) as err:
             raise InputError(path, f"cannot read rows after row {row}: {err}") from err
-    if pending and any(len(b) for b in pending):
-        yield emit()
+    plan.close_shard()
+    return plan.tasks
+
+
+def read_shard(task: ShardTask) -> pa.Table:
+    """The shard's rows as a table of ``source`` and ``sentences``."""
+    return pa.Table.from_batches([batch for part in task.parts for batch in _read_rows(part)])
+
+
+def _read_rows(part: RowRange) -> Iterator[pa.RecordBatch]:
+    """The rows of one range, decoding only the row groups that hold them."""
+    pf, columns = _open_corpus_file(part.path)
+    groups, row = _row_groups(pf.metadata, part.start, part.stop)
+    try:
+        for raw in pf.iter_batches(batch_size=READ_BATCH_ROWS, columns=columns, row_groups=groups):
+            lo, hi = max(part.start - row, 0), min(part.stop - row, len(raw))
+            if lo < hi:
+                yield _normalise(raw.slice(lo, hi - lo))
+            row += len(raw)
+            if row >= part.stop:
+                return
+    except (OSError, pa.ArrowException) as err:
+        raise InputError(part.path, f"cannot read rows after row {row}: {err}") from err
+
+
+def _row_groups(meta: pq.FileMetaData, start: int, stop: int) -> tuple[list[int], int]:
+    """The row groups holding rows ``start:stop``, and the number of the first one's first row."""
+    groups, first, row = [], 0, 0
+    for i in range(meta.num_row_groups):
+        n = meta.row_group(i).num_rows
+        if row < stop and row + n > start:
+            first = row if not groups else first
+            groups.append(i)
+        row += n
+    return groups, first
 
 
 # --- one shard ----------------------------------------------------------------
@@ -175,12 +244,12 @@ class ShardWorker:
             if config.params.do_whole_word_mask else (),
         ))
 
-    def documents(self, task: ShardTask, stats: Stats) -> tuple[list[Document], list[str]]:
-        """Tokenised non-empty documents of the shard, in corpus order."""
-        sources_col = task.table.column("source").to_pylist()
+    def documents(self, table: pa.Table, stats: Stats) -> tuple[list[Document], list[str]]:
+        """Tokenised non-empty documents of the shard's rows, in corpus order."""
+        sources_col = table.column("source").to_pylist()
         names = sorted(set(sources_col))
         source_index = {name: i for i, name in enumerate(names)}
-        rows = task.table.column("sentences").to_pylist()
+        rows = table.column("sentences").to_pylist()
         docs: list[Document] = []
         for start in range(0, len(rows), ENCODE_ROWS):
             docs.extend(self._encode_rows(rows[start:start + ENCODE_ROWS],
@@ -230,7 +299,7 @@ class ShardWorker:
         started = time.perf_counter()
         cfg = self.config
         stats = Stats()
-        docs, names = self.documents(task, stats)
+        docs, names = self.documents(read_shard(task), stats)
         buffer = InstanceBuffer(cfg.params.max_seq_length, cfg.params.max_predictions_per_seq,
                                 cfg.vocab.size)
         seed = shard_seed(cfg.seed, task.index)
@@ -275,3 +344,29 @@ class ShardWorker:
 
 def report_name(index: int) -> str:
     return f"pretrain-{index:05d}.json"
+
+
+# --- the engine task ------------------------------------------------------------
+
+_WORKERS: dict[tuple, ShardWorker] = {}  # this process's worker for the current run
+
+
+def run_shard(config: ShardConfig, task: ShardTask, one_thread: bool) -> dict:
+    """One shard, as an engine task; returns its report.
+
+    The worker (its tokenizer) is built once per process and run, not per shard.
+    ``one_thread``: several tasks run at once, so the processes are the parallelism
+    and the tokenizer keeps to one thread.
+    """
+    if one_thread:
+        os.environ["TOKENIZERS_PARALLELISM"] = "false"
+    return _worker_for(config).run(task)
+
+
+def _worker_for(config: ShardConfig) -> ShardWorker:
+    # The fingerprint decides the tokenizer and the instances; the folders say where they go.
+    key = (config.fingerprint, config.records_dir, config.reports_dir)
+    if key not in _WORKERS:
+        _WORKERS.clear()  # an earlier run's worker is not needed again
+        _WORKERS[key] = ShardWorker(config)
+    return _WORKERS[key]

@@ -12,11 +12,9 @@ from pathlib import Path
 
 from korpus.core.errors import ConfigError
 from korpus.core.io import write_text_atomic
-from korpus.pretrain import krbert
+from korpus.pretrain import defaults, krbert
 from korpus.pretrain.checks import TPU_CORES, RecordsDir
 
-DEFAULT_ZONE = "europe-west4-a"  # a zone with v3-8 TPU VMs
-DEFAULT_RUNTIME = "tpu-vm-tf-2.16.1-se"
 # tf-models-official release for each TensorFlow minor version (it requires tensorflow~=X.Y).
 MODELS_FOR_TF = {"2.13": "2.13.2", "2.14": "2.14.2", "2.15": "2.15.0", "2.16": "2.16.0",
                  "2.17": "2.17.0", "2.18": "2.18.0", "2.19": "2.19.1"}
@@ -33,18 +31,18 @@ _RUNTIME = re.compile(r"^tpu-vm-tf-(\d+)\.(\d+)\.(\d+)(-pod)?(-pjrt|-se)?$")
 class LaunchConfig:
     records: Path
     bucket: str
-    zone: str = DEFAULT_ZONE
-    tpu: str = "v3-8"
-    runtime_version: str = DEFAULT_RUNTIME
-    name: str = "krbert-medium"
+    zone: str = defaults.ZONE
+    tpu: str = defaults.TPU
+    runtime_version: str = defaults.RUNTIME_VERSION
+    name: str = defaults.RUN_NAME
     project: str | None = None
     train_steps: int = krbert.TRAIN_STEPS
-    steps_per_epoch: int = 100_000
+    steps_per_epoch: int = defaults.STEPS_PER_EPOCH
     batch_size: int = krbert.TRAIN_BATCH_SIZE
     learning_rate: float = krbert.LEARNING_RATE
     warmup_steps: int = krbert.WARMUP_STEPS
-    max_unk_rate: float = 0.02
-    sample: int = 256  # records decoded per sampled file by the local checks
+    max_unk_rate: float = defaults.MAX_UNK_RATE
+    sample: int = defaults.CHECK_SAMPLE
 
     def validate(self) -> None:
         if not _BUCKET.match(self.bucket):

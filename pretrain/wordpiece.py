@@ -42,10 +42,6 @@ class Vocab:
         return self.index[token]
 
     @property
-    def pad_id(self) -> int:
-        return self.id(PAD)
-
-    @property
     def unk_id(self) -> int:
         return self.id(UNK)
 

@@ -8,7 +8,10 @@ import polars as pl
 from korpus.build.config import BuildConfig, SourceSpec
 from korpus.build.run import build
 from korpus.core.stats import Stats
+from korpus.core.steps import GlobalStep
+from korpus.dedup.config import DedupConfig
 from korpus.dedup.near import NearDedup
+from korpus.dedup.pipeline import global_steps
 
 
 def test_band_tasks_match_an_inline_resolve(tmp_path):
@@ -33,3 +36,12 @@ def test_band_tasks_match_an_inline_resolve(tmp_path):
     ours = pl.read_parquet(gdir / "drops.parquet").sort("shard", "row")
     assert ours.height >= 50
     assert ours.equals(pl.read_parquet(inline).sort("shard", "row"))
+
+
+def test_every_global_step_declares_its_band_tasks(tmp_path):
+    steps = global_steps(DedupConfig(sentences=True))
+    assert [s.name for s in steps] == ["exact_dedup", "near_dedup", "sentence_dedup"]
+    assert all(isinstance(step, GlobalStep) for step in steps)
+    tasks = {step.name: step.band_tasks([], None, tmp_path / "bands") for step in steps}
+    assert tasks["exact_dedup"] == tasks["sentence_dedup"] == []
+    assert len(tasks["near_dedup"]) == steps[1].bands

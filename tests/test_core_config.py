@@ -13,7 +13,7 @@ def test_toml_sources_and_sections(tmp_path):
         encoding="utf-8",
     )
     cfg = load_config(path)
-    assert cfg.out == "c.parquet" and cfg.workers == 1
+    assert cfg.out == "c.parquet" and cfg.workers == 1 and cfg.format is None
     assert cfg.sources[0].kind == "jsonl" and cfg.sources[0].options == {"text_field": "body"}
     assert cfg.dedup.exact is False
 
@@ -47,3 +47,11 @@ def test_unknown_reader_option_is_an_error(tmp_path):
     cfg = config_from_mapping({"source": [{"kind": "jsonl", "path": str(tmp_path), "txt_field": "x"}]})
     with pytest.raises(ConfigError, match="'txt_field'"):
         plan_shards(cfg.sources)
+
+
+def test_toml_format_key_picks_the_writer(tmp_path):
+    path = tmp_path / "korpus.toml"
+    path.write_text('out = "corpus/"\nformat = "jsonl.gz"\n', encoding="utf-8")
+    assert load_config(path).format == "jsonl.gz"
+    with pytest.raises(ConfigError, match="'formats'"):
+        config_from_mapping({"formats": "jsonl"})

@@ -200,7 +200,7 @@ def test_sentence_dedup_marks_copies_beyond_k_and_drops_boilerplate_only_rows(tm
     for i, part in enumerate((rows[:2], rows[2:])):
         tables.append(tmp_path / f"map-{i}.parquet")
         write_records(part, tables[-1])
-    drops, stats = run(SentenceDedup(copies=2), tables, tmp_path)
+    drops, stats = run(SentenceDedup(sentence_copies=2), tables, tmp_path)
     assert ids_at(tables, drops) == {"n/4"} and set(drops["reason"]) == {"boilerplate_only"}
     marked = pl.read_parquet(tmp_path / "sentence_drops.parquet")  # beside drops.parquet
     # Copies ordered by id: n/1 and n/2 keep theirs, n/3 (shard 0 row 0, sentence 1) and n/4 lose it.

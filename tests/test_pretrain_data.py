@@ -18,6 +18,7 @@ from test_pretrain_fixtures import (
     write_vocab,
 )
 
+from korpus.build.engines import LocalEngine
 from korpus.cli.main import main as korpus_main
 from korpus.core.errors import ConfigError, InputError, KorpusError
 from korpus.core.parquet import write_records
@@ -42,10 +43,16 @@ def digests(out: Path) -> dict[str, str]:
             for p in sorted((out / "records").glob("*.tfrecord"))}
 
 
-def build(corpus, vocab, out, **kw):
+def build(corpus, vocab, out, workers: int = 1, **kw):
+    """In this process for one worker, else on a local process pool of ``workers``."""
     kw.setdefault("shard_mb", 0.004)  # several shards from the small corpus
-    kw.setdefault("workers", 1)
-    return build_pretraining_data(corpus, vocab, out, **kw)
+    if workers == 1:
+        return build_pretraining_data(corpus, vocab, out, **kw)
+    engine = LocalEngine(workers)
+    try:
+        return build_pretraining_data(corpus, vocab, out, engine=engine, **kw)
+    finally:
+        engine.close()
 
 
 def test_records_decode_with_an_independent_reader(corpus_and_vocab, tmp_path):
@@ -73,7 +80,7 @@ def test_records_decode_with_an_independent_reader(corpus_and_vocab, tmp_path):
 def test_same_inputs_same_bytes_whatever_the_worker_count(corpus_and_vocab, tmp_path):
     corpus, vocab = corpus_and_vocab
     build(corpus, vocab, tmp_path / "one", workers=1)
-    build(corpus, vocab, tmp_path / "two", workers=2)
+    assert build(corpus, vocab, tmp_path / "two", workers=2)["run"]["engine"] == "local"
     build(corpus, vocab, tmp_path / "again", workers=1)
     one = digests(tmp_path / "one")
     assert len(one) > 1
@@ -130,6 +137,7 @@ def test_rerun_resumes_finished_shards_and_refuses_other_runs(corpus_and_vocab, 
     victim.unlink()  # as if killed before this shard was written
     again = build(corpus, vocab, out)
     assert again["run"]["shards_resumed"] == first["counts"]["shards"] - 1
+    assert (first["run"]["engine"], first["run"]["workers"]) == ("in-process", 1)
     assert digests(out) == before
     with pytest.raises(ConfigError, match="--overwrite"):
         build(corpus, vocab, out, seed=5)

@@ -23,8 +23,7 @@ BUCKET = "gs://korpus-test-bucket"
 def records(tmp_path_factory) -> Path:
     tmp = tmp_path_factory.mktemp("launch")
     corpus = write_corpus(tmp / "c.parquet", make_documents(40))
-    build_pretraining_data(corpus, write_vocab(tmp / "vocab.txt"), tmp / "out", workers=1,
-                           shard_mb=0.004)
+    build_pretraining_data(corpus, write_vocab(tmp / "vocab.txt"), tmp / "out", shard_mb=0.004)
     return tmp / "out"
 
 

@@ -44,7 +44,7 @@ def test_tiny_bert_masked_lm_loss_falls(tmp_path, capsys):
     corpus = write_corpus(tmp_path / "c.parquet", phrase_documents())
     manifest = build_pretraining_data(corpus, write_vocab(tmp_path / "vocab.txt"),
                                       tmp_path / "out", params=InstanceParams(dupe_factor=5),
-                                      workers=1, shard_mb=1.0)
+                                      shard_mb=1.0)
     data = load_records(tmp_path / "out")
     assert data["input_ids"].shape == (manifest["counts"]["instances"], 128)
     assert len(data["input_ids"]) >= STEPS * BATCH // 2

@@ -34,6 +34,7 @@ class BuildConfig:
     engine: str = "local"
     ray_address: str | None = None
     export_txt: str | None = None
+    format: str | None = None  # writer (korpus.build.writers); None: from the --out name, else parquet
     clean: CleanConfig = field(default_factory=CleanConfig)
     filter: FilterConfig = field(default_factory=FilterConfig)
     split: SplitConfig = field(default_factory=SplitConfig)
@@ -45,7 +46,8 @@ class BuildConfig:
 
 
 SECTIONS = {"clean": CleanConfig, "filter": FilterConfig, "split": SplitConfig, "dedup": DedupConfig}
-TOP_KEYS = {"source", "out", "work_dir", "workers", "engine", "ray_address", "export_txt", *SECTIONS}
+SCALAR_KEYS = ("out", "work_dir", "workers", "engine", "ray_address", "export_txt", "format")
+TOP_KEYS = {"source", *SCALAR_KEYS, *SECTIONS}
 
 
 def load_config(path: str | Path | None) -> BuildConfig:
@@ -64,7 +66,7 @@ def load_config(path: str | Path | None) -> BuildConfig:
 def config_from_mapping(data: dict[str, Any], where: str = "config") -> BuildConfig:
     _check_keys(data, TOP_KEYS, where)
     cfg = BuildConfig()
-    for key in ("out", "work_dir", "workers", "engine", "ray_address", "export_txt"):
+    for key in SCALAR_KEYS:
         if key in data:
             setattr(cfg, key, data[key])
     for name, cls in SECTIONS.items():

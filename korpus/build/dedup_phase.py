@@ -25,7 +25,7 @@ def run_global_phase(config, map_paths: list[Path], work: Path, engine, stats: S
             if progress:
                 progress(step.name, n + len(map_paths) - len(todo), len(map_paths), Stats())
         before = combine_drops(drop_files, gdir / "dropped-before.parquet") if drop_files else None
-        if hasattr(step, "band_tasks") and not (gdir / "resolve.stats.json").exists():
+        if not (gdir / "resolve.stats.json").exists():
             # The parallel part of a global resolve (near-dup bands), on the same engine.
             for _, result in engine.run(step.band_tasks(sidecars, before, gdir / "bands")):
                 stats.merge(Stats.from_dict(result))

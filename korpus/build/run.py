@@ -27,8 +27,10 @@ from korpus.build.engines import make_engine
 from korpus.build.map_phase import run_map_phase
 from korpus.build.sample import sample_sources
 from korpus.build.write_phase import write_output
+from korpus.build.writers import Output, resolve_output
 from korpus.core.errors import InputError
-from korpus.core.io import TMP_PREFIX, write_text_atomic
+from korpus.core.io import remove_temp_files, write_text_atomic
+from korpus.core.layout import stats_file_for
 from korpus.core.stats import Stats
 from korpus.crawlers.readers import InputShard, reader_for
 
@@ -49,10 +51,11 @@ class BuildResult:
 
 def build(config: BuildConfig, progress: Progress | None = None) -> BuildResult:
     t0 = time.perf_counter()
+    output = resolve_output(config.out, config.format)  # a bad --out/--format fails before any input is read
     sources = config.sources or sample_sources()
     shards = plan_shards(sources)
-    work = work_dir_for(config, shards)
-    remove_stale_temp_files(work, Path(config.out))
+    work = work_dir_for(config, output, shards)
+    remove_stale_temp_files(work, output, config.export_txt)
     engine = make_engine(config.engine, config.workers, config.ray_address)
     stats = Stats()
     phases: dict[str, float] = {}
@@ -67,13 +70,13 @@ def build(config: BuildConfig, progress: Progress | None = None) -> BuildResult:
         phases["global"] = time.perf_counter() - t
 
         t = time.perf_counter()
-        out, stats_path = write_output(config, map_paths, drop_files, engine, stats, progress)
+        stats_path = write_output(config, output, map_paths, drop_files, engine, stats, progress)
         phases["write"] = time.perf_counter() - t
     finally:
         engine.close()
     stats.seconds.update({f"phase:{k}": v for k, v in phases.items()})
     write_text_atomic(stats_path, stats.to_json())  # again, now with the write phase's time
-    return BuildResult(out, stats, len(shards), skipped, work, time.perf_counter() - t0, stats_path, phases)
+    return BuildResult(output.path, stats, len(shards), skipped, work, time.perf_counter() - t0, stats_path, phases)
 
 
 def plan_shards(sources: list[SourceSpec]) -> list[InputShard]:
@@ -83,27 +86,28 @@ def plan_shards(sources: list[SourceSpec]) -> list[InputShard]:
     return shards
 
 
-def work_dir_for(config: BuildConfig, shards: list[InputShard]) -> Path:
+def work_dir_for(config: BuildConfig, output: Output, shards: list[InputShard]) -> Path:
     key = {
         "version": __version__,
         "steps": config.step_options(),
         "shards": [[s.kind, s.path, s.start, s.end, list(s.options), *_file_id(s.path)] for s in shards],
     }
     digest = hashlib.sha256(json.dumps(key, sort_keys=True, default=str).encode()).hexdigest()[:12]
-    out = Path(config.out)
-    base = Path(config.work_dir) if config.work_dir else out.parent / ".korpus-work"
-    return base / f"{out.name.removesuffix('.parquet') or 'corpus'}-{digest}"
+    # Not keyed by format: a rebuild in another format reuses the map and dedup shards.
+    base = Path(config.work_dir) if config.work_dir else output.path.parent / ".korpus-work"
+    return base / f"{output.stem or 'corpus'}-{digest}"
 
 
-def remove_stale_temp_files(work: Path, out: Path) -> None:
+def remove_stale_temp_files(work: Path, output: Output, export_txt: str | None) -> None:
     """Temp files of a killed run: never complete, safe to delete before resuming."""
-    candidates = list(work.rglob(TMP_PREFIX + "*")) if work.exists() else []
-    if out.is_dir():
-        candidates += list(out.glob(TMP_PREFIX + "*"))
-    candidates += list(out.parent.glob(f"{TMP_PREFIX}{out.name}.*"))
-    candidates += list(out.parent.glob(f"{TMP_PREFIX}{out.with_suffix('.stats.json').name}.*"))
-    for tmp in candidates:
-        tmp.unlink(missing_ok=True)
+    remove_temp_files(work, recursive=True)
+    out = output.path
+    if output.as_dir:
+        remove_temp_files(out)
+    remove_temp_files(out.parent, out.name)
+    remove_temp_files(out.parent, stats_file_for(out, output.as_dir).name)
+    if export_txt:
+        remove_temp_files(Path(export_txt).parent, Path(export_txt).name)
 
 
 def _file_id(path: str) -> tuple[int, int]:

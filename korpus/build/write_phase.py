@@ -1,13 +1,16 @@
-"""Phase 3: drop the rows the global steps removed and write the corpus.
+"""Phase 3: drop the rows the global steps removed and write the corpus with its writer.
 
-``--out X.parquet`` streams every shard into one file; ``--out DIR/`` writes
-``part-00000.parquet``... in parallel. Build stats go beside the output
+A file output (``X.parquet``, ``X.jsonl.gz``) streams every shard into one file;
+a folder output writes ``part-00000<suffix>``... in parallel. The writer only
+encodes (:mod:`korpus.build.writers`); dropping, counting and the atomic rename
+happen here, the same for every format. Build stats go beside the output
 (``X.stats.json`` or ``DIR/_stats.json``), written last: a corpus without its
 stats file is not finished.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -16,34 +19,26 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from korpus.build.writers import Output, Writer, is_part_name
 from korpus.cleaners.normalize import fold_whitespace
 from korpus.core.io import atomic_path, write_text_atomic
-from korpus.core.parquet import ROW_GROUP_ROWS, parquet_writer
-from korpus.core.schema import CORPUS_SCHEMA
+from korpus.core.layout import stats_file_for
+from korpus.core.parquet import ROW_GROUP_ROWS
 from korpus.core.stats import Stats
 from korpus.core.steps import SENTENCE_DROPS
 
 
-def is_dir_output(out: str) -> bool:
-    return out.endswith(("/", "\\")) or Path(out).is_dir() or not out.endswith(".parquet")
-
-
-def stats_file_for(out: Path, as_dir: bool) -> Path:
-    return out / "_stats.json" if as_dir else out.with_suffix(".stats.json")
-
-
-def write_output(config, map_paths: list[Path], drop_files: list[Path], engine, stats: Stats, progress):
-    out = Path(config.out)
-    as_dir = is_dir_output(config.out)
-    if as_dir:
-        _write_dir(out, map_paths, drop_files, engine, stats, progress)
+def write_output(config, output: Output, map_paths: list[Path], drop_files: list[Path], engine, stats: Stats,
+                 progress) -> Path:
+    if output.as_dir:
+        _write_dir(output, map_paths, drop_files, engine, stats, progress)
     else:
-        _write_file(out, map_paths, drop_files, stats, progress)
+        _write_file(output, map_paths, drop_files, stats, progress)
     if config.export_txt:
-        export_txt(out, Path(config.export_txt))
-    stats_path = stats_file_for(out, as_dir)
+        export_txt(map_paths, drop_files, Path(config.export_txt))
+    stats_path = stats_file_for(output.path, output.as_dir)
     write_text_atomic(stats_path, stats.to_json())
-    return out, stats_path
+    return stats_path
 
 
 def dropped_rows(shard_index: int, drop_files: list[Path]) -> pa.Array:
@@ -116,40 +111,49 @@ def kept_batches(shard_index: int, map_path: Path, drop_files: list[Path]):
         yield batch
 
 
-def _write_file(out: Path, map_paths, drop_files, stats: Stats, progress) -> None:
-    with atomic_path(out) as tmp, parquet_writer(tmp) as writer:
+def _write_file(output: Output, map_paths, drop_files, stats: Stats, progress) -> None:
+    def batches() -> Iterator[pa.RecordBatch]:
         for i, path in enumerate(map_paths):
-            _write_kept(writer, i, path, drop_files, stats)
+            yield from _counted(kept_batches(i, path, drop_files), stats)
             if progress:
                 progress("write", i + 1, len(map_paths), Stats())
-        writer.write_table(CORPUS_SCHEMA.empty_table())
+
+    with atomic_path(output.path) as tmp:
+        output.writer.write(batches(), tmp)
 
 
-def _write_dir(out: Path, map_paths, drop_files, engine, stats: Stats, progress) -> None:
-    out.mkdir(parents=True, exist_ok=True)
-    tasks = [(write_shard, (i, p, drop_files, out / f"part-{i:05d}.parquet")) for i, p in enumerate(map_paths)]
+def _write_dir(output: Output, map_paths, drop_files, engine, stats: Stats, progress) -> None:
+    output.path.mkdir(parents=True, exist_ok=True)
+    parts = [output.part(i) for i in range(len(map_paths))]
+    tasks = [(write_shard, (i, p, drop_files, part, output.writer))
+             for i, (p, part) in enumerate(zip(map_paths, parts, strict=True))]
     for n, (_, result) in enumerate(engine.run(tasks), start=1):
         stats.merge(Stats.from_dict(result))
         if progress:
             progress("write", n, len(map_paths), Stats())
-    for stale in out.glob("part-*.parquet"):
-        if int(stale.stem.split("-")[1]) >= len(map_paths):
+    remove_stale_parts(output.path, {p.name for p in parts})
+
+
+def remove_stale_parts(folder: Path, written: set[str]) -> None:
+    """Parts an earlier build left (more shards, or another format): not part of this corpus."""
+    for stale in folder.glob("part-*"):
+        if stale.name not in written and is_part_name(stale.name) and stale.is_file():
             stale.unlink()
 
 
-def write_shard(i: int, map_path: Path, drop_files: list[Path], out_path: Path) -> dict:
+def write_shard(i: int, map_path: Path, drop_files: list[Path], out_path: Path, writer: Writer) -> dict:
     stats = Stats()
-    with atomic_path(out_path) as tmp, parquet_writer(tmp) as writer:
-        _write_kept(writer, i, map_path, drop_files, stats)
-        writer.write_table(CORPUS_SCHEMA.empty_table())
+    with atomic_path(out_path) as tmp:
+        writer.write(_counted(kept_batches(i, map_path, drop_files), stats), tmp)
     return stats.to_dict()
 
 
-def _write_kept(writer, shard_index: int, map_path: Path, drop_files: list[Path], stats: Stats) -> None:
-    for batch in kept_batches(shard_index, map_path, drop_files):
+def _counted(batches: Iterable[pa.RecordBatch], stats: Stats) -> Iterator[pa.RecordBatch]:
+    """The non-empty batches, counted as written."""
+    for batch in batches:
         if batch.num_rows:
             _count_written(batch, stats)
-            writer.write_table(pa.Table.from_batches([batch], CORPUS_SCHEMA), row_group_size=ROW_GROUP_ROWS)
+            yield batch
 
 
 def _count_written(batch: pa.RecordBatch, stats: Stats) -> None:
@@ -165,13 +169,14 @@ def _count_written(batch: pa.RecordBatch, stats: Stats) -> None:
         stats.add("write", source, "sentences", sentences)
 
 
-def export_txt(corpus: Path, txt: Path) -> None:
-    """BERT text format: one sentence per line, a blank line between documents."""
-    from korpus.core.layout import corpus_files
+def export_txt(map_paths: list[Path], drop_files: list[Path], txt: Path) -> None:
+    """BERT text format: one sentence per line, a blank line between documents.
 
+    Read from the kept rows, in corpus order, so it is the same whatever the output format.
+    """
     with atomic_path(txt) as tmp, open(tmp, "w", encoding="utf-8") as fh:
-        for f in corpus_files(corpus):
-            for batch in pq.ParquetFile(f).iter_batches(columns=["sentences"], batch_size=ROW_GROUP_ROWS):
-                for sentences in batch.column(0).to_pylist():
+        for i, path in enumerate(map_paths):
+            for batch in kept_batches(i, path, drop_files):
+                for sentences in batch.column("sentences").to_pylist():
                     fh.write("\n".join(s.replace("\n", " ") for s in sentences))
                     fh.write("\n\n")

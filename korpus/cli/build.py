@@ -6,8 +6,11 @@ from pathlib import Path
 
 import typer
 
+from korpus.build.writers import DEFAULT_FORMAT, WRITERS
 from korpus.crawlers.readers import READERS
 
+FORMAT_HELP = (f"Output format: {', '.join(WRITERS)} (default {DEFAULT_FORMAT}); a file --out name says it "
+               "(corpus.jsonl.gz), a folder takes any.")
 SOURCE_HELP = ("KIND=PATH, repeatable. KIND: " + "; ".join(f"{k} = {v.what}" for k, v in READERS.items())
                + ". PATH: file, glob or folder. Without sources (and none in --config), builds the bundled sample.")
 
@@ -19,7 +22,8 @@ def register(app: typer.Typer) -> None:
             None, "--source", "-s", help=SOURCE_HELP),
         config: Path = typer.Option(None, "--config", "-c", help="korpus.toml with sources and step options."),
         out: str = typer.Option(None, "--out", "-o",
-                                help="X.parquet for one file, DIR/ for part-00000.parquet... shards."),
+                                help="X.parquet or X.jsonl[.gz|.zst] for one file, DIR/ for part-00000... shards."),
+        fmt: str = typer.Option(None, "--format", "-f", help=FORMAT_HELP),
         work_dir: Path = typer.Option(None, "--work-dir", help="Intermediate shards (default: .korpus-work/ beside --out)."),
         workers: int = typer.Option(None, "--workers", "-w", help="Worker processes (default: one per core)."),
         engine: str = typer.Option(None, "--engine", help="local (process pool, default) or ray."),
@@ -35,7 +39,7 @@ def register(app: typer.Typer) -> None:
         encoding: str = typer.Option(None, "--encoding",
                                      help="Input encoding of text sources: auto (default), utf-8, cp949/euc-kr."),
     ) -> None:
-        """Read sources, clean, split into sentences, deduplicate and write a Parquet corpus."""
+        """Read sources, clean, split into sentences, deduplicate and write a Parquet (or JSONL) corpus."""
         from korpus.build.config import load_config, parse_source_flag
         from korpus.build.run import build as run_build
         from korpus.cli.progress import BuildProgress
@@ -46,8 +50,8 @@ def register(app: typer.Typer) -> None:
             cfg.sources = [parse_source_flag(s) for s in source]
         apply_reader_flags(cfg.sources, {"text_field": text_field, "id_field": id_field, "title_field": title_field,
                                          "date_field": date_field, "encoding": encoding})
-        for name, value in (("out", out), ("work_dir", work_dir), ("workers", workers), ("engine", engine),
-                            ("ray_address", ray_address), ("export_txt", export_txt)):
+        for name, value in (("out", out), ("format", fmt), ("work_dir", work_dir), ("workers", workers),
+                            ("engine", engine), ("ray_address", ray_address), ("export_txt", export_txt)):
             if value is not None:
                 setattr(cfg, name, str(value) if isinstance(value, Path) else value)
         if splitter:

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import typer
 
+from korpus.pretrain import defaults, krbert
+
 
 def register(app: typer.Typer) -> None:
     group = typer.Typer(help="BERT pretraining records and the TPU launcher.", no_args_is_help=True)
@@ -18,23 +20,28 @@ def register(app: typer.Typer) -> None:
                                    "[PAD] first."),
         out: Path = typer.Option(..., "--out", help="Output folder (records/, bert_config.json, "
                                  "vocab.txt, manifest.json)."),
-        max_seq_length: int = typer.Option(128, help="Tokens per instance."),
-        max_predictions: int = typer.Option(20, "--max-predictions",
+        max_seq_length: int = typer.Option(krbert.MAX_SEQ_LENGTH, help="Tokens per instance."),
+        max_predictions: int = typer.Option(krbert.MAX_PREDICTIONS_PER_SEQ, "--max-predictions",
                                             help="Masked LM predictions per instance at most."),
-        masked_lm_prob: float = typer.Option(0.15, help="Share of tokens to predict."),
-        short_seq_prob: float = typer.Option(0.1, help="Share of instances with a shorter "
-                                             "random target length."),
-        dupe_factor: int = typer.Option(10, help="Passes over the corpus, each with new masks."),
+        masked_lm_prob: float = typer.Option(krbert.MASKED_LM_PROB, help="Share of tokens to predict."),
+        short_seq_prob: float = typer.Option(krbert.SHORT_SEQ_PROB, help="Share of instances with a "
+                                             "shorter random target length."),
+        dupe_factor: int = typer.Option(krbert.DUPE_FACTOR,
+                                        help="Passes over the corpus, each with new masks."),
         whole_word_mask: bool = typer.Option(False, "--whole-word-mask/--no-whole-word-mask",
                                              help="Mask all pieces of a word together."),
-        seed: int = typer.Option(12345, help="Random seed; same seed, same bytes."),
-        shard_mb: float = typer.Option(8.0, help="Sentence text per shard (MB); a shard's "
-                                       "instances are held in memory (8 MB at dupe "
+        seed: int = typer.Option(krbert.RANDOM_SEED, help="Random seed; same seed, same bytes."),
+        shard_mb: float = typer.Option(defaults.SHARD_MB, help="Sentence text per shard (MB); a "
+                                       "shard's instances are held in memory (8 MB at dupe "
                                        "factor 10: about 330 MB per worker)."),
         workers: int = typer.Option(0, help="Processes (0: one per CPU)."),
+        engine: str = typer.Option("local", "--engine", help="local (process pool, default) or ray."),
+        ray_address: str = typer.Option(None, "--ray-address",
+                                        help="Ray cluster address for --engine ray."),
         overwrite: bool = typer.Option(False, help="Replace records of a different run in --out."),
     ) -> None:
         """Write google-research/bert pretraining TFRecords from a corpus and a vocabulary."""
+        from korpus.build.engines import make_engine
         from korpus.pretrain.data import build_pretraining_data
         from korpus.pretrain.instances import InstanceParams
 
@@ -49,16 +56,20 @@ def register(app: typer.Typer) -> None:
             typer.echo(f"shard {report['shard']:5d}: {report['instances']:,} records ({how}); "
                        f"{done} shards done", err=True)
 
-        manifest = build_pretraining_data(
-            corpus, vocab, out, params=params, seed=seed, shard_mb=shard_mb,
-            workers=workers or None, overwrite=overwrite, progress=progress,
-        )
-        c = manifest["counts"]
+        runner = make_engine(engine, workers, ray_address)
+        try:
+            manifest = build_pretraining_data(
+                corpus, vocab, out, params=params, seed=seed, shard_mb=shard_mb,
+                engine=runner, overwrite=overwrite, progress=progress,
+            )
+        finally:
+            runner.close()
+        c, t = manifest["counts"], manifest["training"]
         typer.echo(
             f"{c['instances']:,} records in {c['shards']} files from {c['documents_used']:,} "
             f"documents ({c['sentences']:,} sentences, {c['tokens']:,} tokens, "
-            f"[UNK] {c['unk_rate']:.3%}); 2M steps x batch 64 = "
-            f"{manifest['training']['epochs_over_records']} passes; {out}/manifest.json"
+            f"[UNK] {c['unk_rate']:.3%}); {t['num_train_steps'] / 1e6:g}M steps x batch "
+            f"{t['train_batch_size']} = {t['epochs_over_records']} passes; {out}/manifest.json"
         )
 
     @group.command("launch")
@@ -67,11 +78,11 @@ def register(app: typer.Typer) -> None:
                                      "`korpus pretrain data`."),
         bucket: str = typer.Option(..., "--bucket", help="gs://BUCKET or gs://BUCKET/PATH for records, "
                                    "config and checkpoints."),
-        zone: str = typer.Option("europe-west4-a", "--zone", help="TPU zone."),
-        tpu: str = typer.Option("v3-8", "--tpu", help="Accelerator type (single host)."),
-        runtime_version: str = typer.Option("tpu-vm-tf-2.16.1-se", "--runtime-version",
+        zone: str = typer.Option(defaults.ZONE, "--zone", help="TPU zone."),
+        tpu: str = typer.Option(defaults.TPU, "--tpu", help="Accelerator type (single host)."),
+        runtime_version: str = typer.Option(defaults.RUNTIME_VERSION, "--runtime-version",
                                             help="TPU VM TensorFlow runtime."),
-        name: str = typer.Option("krbert-medium", "--name", help="Run name: TPU node and "
+        name: str = typer.Option(defaults.RUN_NAME, "--name", help="Run name: TPU node and "
                                  "bucket prefix."),
         project: str = typer.Option(None, "--project", help="Google Cloud project "
                                     "(default: gcloud's)."),
@@ -79,12 +90,14 @@ def register(app: typer.Typer) -> None:
                                      help="Run the steps with gcloud (default: print them)."),
         steps: str = typer.Option(None, "--steps", help="Comma list of steps to run with "
                                   "--execute: upload,create,setup,train,teardown."),
-        train_steps: int = typer.Option(2_000_000, help="Training steps."),
-        steps_per_epoch: int = typer.Option(100_000, help="Steps per epoch (a checkpoint each)."),
-        batch_size: int = typer.Option(64, help="Global batch size."),
-        learning_rate: float = typer.Option(1e-4, help="Peak learning rate."),
-        warmup_steps: int = typer.Option(10_000, help="Linear warmup steps."),
-        max_unk_rate: float = typer.Option(0.02, help="Fail the [UNK] check above this share."),
+        train_steps: int = typer.Option(krbert.TRAIN_STEPS, help="Training steps."),
+        steps_per_epoch: int = typer.Option(defaults.STEPS_PER_EPOCH,
+                                            help="Steps per epoch (a checkpoint each)."),
+        batch_size: int = typer.Option(krbert.TRAIN_BATCH_SIZE, help="Global batch size."),
+        learning_rate: float = typer.Option(krbert.LEARNING_RATE, help="Peak learning rate."),
+        warmup_steps: int = typer.Option(krbert.WARMUP_STEPS, help="Linear warmup steps."),
+        max_unk_rate: float = typer.Option(defaults.MAX_UNK_RATE,
+                                           help="Fail the [UNK] check above this share."),
     ) -> None:
         """Print or run the TPU pretraining steps (dry run by default)."""
         from korpus.core.errors import KorpusError

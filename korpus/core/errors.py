@@ -34,11 +34,5 @@ class InputError(KorpusError):
         return f"{where}: {self.detail}"
 
 
-class NotBuiltYet(KorpusError):
-    """A command that exists in the CLI but whose implementation has not landed."""
-
-    exit_code = 2
-
-
 class OutputError(KorpusError):
     """An output could not be written (full disk, read-only folder...); nothing partial is left."""

@@ -46,6 +46,21 @@ def atomic_path(final: str | os.PathLike) -> Iterator[Path]:
         raise
 
 
+def remove_temp_files(folder: str | os.PathLike, name: str = "", recursive: bool = False) -> None:
+    """Delete the temp files :func:`atomic_path` left in ``folder`` when a run was killed.
+
+    They are never complete, so deleting them before a rerun is safe. ``name``:
+    only those of that final file name; ``recursive``: in the subfolders too.
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        return
+    pattern = f"{TMP_PREFIX}{name}.*" if name else f"{TMP_PREFIX}*"
+    for tmp in folder.rglob(pattern) if recursive else folder.glob(pattern):
+        if tmp.is_file():
+            tmp.unlink(missing_ok=True)
+
+
 def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)

@@ -7,13 +7,24 @@ from pathlib import Path
 
 from korpus.core.io import TMP_PREFIX
 
+COMPRESSION_SUFFIXES = (".gz", ".zst")  # those a corpus file may add after its format
 
-def is_dir_output(out: str) -> bool:
-    return out.endswith(("/", "\\")) or Path(out).is_dir() or not out.endswith(".parquet")
+
+def corpus_stem(out: Path) -> str:
+    """A corpus file's name without its format and compression suffixes.
+
+    >>> corpus_stem(Path("out/corpus.jsonl.gz")), corpus_stem(Path("c.v2.parquet")), corpus_stem(Path("corpus"))
+    ('corpus', 'c.v2', 'corpus')
+    """
+    name = out.name
+    for suffix in COMPRESSION_SUFFIXES:
+        name = name.removesuffix(suffix)
+    return Path(name).stem
 
 
 def stats_file_for(out: Path, as_dir: bool) -> Path:
-    return out / "_stats.json" if as_dir else out.with_suffix(".stats.json")
+    """Where a build's stats go: ``DIR/_stats.json``, or ``X.stats.json`` beside file ``X.<format>``."""
+    return out / "_stats.json" if as_dir else out.with_name(corpus_stem(out) + ".stats.json")
 
 
 def corpus_files(path: str | os.PathLike) -> list[Path]:

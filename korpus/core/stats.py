@@ -34,7 +34,8 @@ class Stats:
 
     def problem(self, path: str, message: str, offset: int | None = None, line: int | None = None,
                 source: str = "-", stage: str = "read") -> None:
-        """Record bad input that was skipped, and count it under ``problem:<kind>``."""
+        """Record bad input that was skipped (the first ``MAX_PROBLEMS`` in full), counted
+        under the key ``problems``."""
         self.add(stage, source, "problems")
         if len(self.problems) >= MAX_PROBLEMS:
             self.problems_dropped += 1

@@ -20,10 +20,11 @@ runs in two parts so that the heavy work stays parallel:
    ``row``, ``sentence`` = index in the row's ``sentences``); the write phase
    removes them from the rows that stay.
 
-A global step may also offer ``band_tasks(sidecars, dropped_before, band_dir)``:
+Between the two, ``band_tasks(sidecars, dropped_before, band_dir)`` returns
 picklable ``(function, args)`` tasks that do the parallel part of its resolve
 (near-dup: one task per LSH band) and leave their results in ``band_dir``
-(``<step dir>/bands``); the build runs them on its engine just before ``resolve``.
+(``<step dir>/bands``); the build runs them on its engine just before
+``resolve``. A step whose resolve has no parallel part returns ``[]``.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
+from korpus.core.engine import Task
 from korpus.core.schema import Record
 from korpus.core.stats import Stats
 
@@ -49,6 +51,8 @@ class GlobalStep(Protocol):
     name: str
 
     def shard_pass(self, shard_index: int, table_path: Path, out_path: Path, stats: Stats) -> None: ...
+
+    def band_tasks(self, sidecars: list[Path], dropped_before: Path | None, band_dir: Path) -> list[Task]: ...
 
     def resolve(self, sidecars: list[Path], dropped_before: Path | None, out_path: Path,
                 report_dir: Path, stats: Stats) -> None: ...
