@@ -23,8 +23,8 @@ from mirrors import (
 
 from korpus.cli.main import main
 from korpus.crawlers.dumps.errors import DownloadError
-from korpus.crawlers.dumps.http import RetryPolicy
 from korpus.crawlers.dumps.kcbert import download_comments, extract_joined
+from korpus.crawlers.dumps.retry import RetryPolicy
 
 FAST = RetryPolicy(attempts=4, backoff=0.01)
 

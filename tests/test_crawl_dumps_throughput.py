@@ -20,7 +20,8 @@ from pathlib import Path
 import pytest
 from mirrors import Mirror
 
-from korpus.crawlers.dumps.http import RemoteFile, RetryPolicy, fetch_verified, new_session
+from korpus.crawlers.dumps.http import RemoteFile, fetch_verified, new_session
+from korpus.crawlers.dumps.retry import RetryPolicy
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "corpora"
 MB = 1 << 20

@@ -9,12 +9,13 @@ import pytest
 
 from korpus.crawlers.dumps.checksums import MultiHasher, check_digests, parse_sums
 from korpus.crawlers.dumps.errors import ChecksumMismatch, DownloadError
-from korpus.crawlers.dumps.http import RetryPolicy
 from korpus.crawlers.dumps.joined import JoinedReader
+from korpus.crawlers.dumps.retry import RetryPolicy
 
 
 @pytest.mark.parametrize("module", ["korpus.crawlers.dumps.checksums", "korpus.crawlers.dumps.http",
-                                    "korpus.crawlers.dumps.wiki", "korpus.crawlers.dumps.progress"])
+                                    "korpus.crawlers.dumps.wiki", "korpus.crawlers.dumps.progress",
+                                    "korpus.crawlers.dumps.retry", "korpus.crawlers.sniff"])
 def test_doctests(module):
     assert doctest.testmod(importlib.import_module(module)).failed == 0
 

@@ -12,7 +12,7 @@ from mirrors import Mirror, dumpstatus, serve_wiki, sums_file
 
 from korpus.cli.main import main
 from korpus.crawlers.dumps.errors import ChecksumMismatch, DownloadError
-from korpus.crawlers.dumps.http import RetryPolicy
+from korpus.crawlers.dumps.retry import RetryPolicy
 from korpus.crawlers.dumps.wiki import download_wiki_dump
 
 FAST = RetryPolicy(attempts=4, backoff=0.01)

@@ -1,4 +1,4 @@
-"""Article extraction on HTML fixtures (no network, no Scrapy)."""
+"""The spider's article path (extraction and its article policy) on HTML fixtures (no network, no Scrapy)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,8 @@ from mirrors import (
     news_articles,
 )
 
-from korpus.crawlers.news.extract import NotArticle, extract_article, url_hash
+from korpus.crawlers.news.items import url_hash
+from korpus.crawlers.news.pages import NotArticle, page_article
 
 FURNITURE = (NAV_TEXT, FOOTER_TEXT, RELATED_TEXT, AD_TEXT, BYLINE_TEXT, "SCRIPTTEXT", "SIDEBARTEXT",
              "SEARCHBOX", "color: red", "코퍼스일보")
@@ -29,7 +30,7 @@ MORE = ("이번 정책은 지역 균형 발전과 일자리 창출을 목표로 
 
 
 @pytest.mark.parametrize("module", [
-    "korpus.crawlers.news.dates", "korpus.crawlers.news.boilerplate", "korpus.crawlers.news.extract",
+    "korpus.crawlers.article.dates", "korpus.crawlers.news.items", "korpus.crawlers.news.pages",
     "korpus.crawlers.news.state", "korpus.crawlers.news.spiders.news",
 ])
 def test_doctests(module):
@@ -39,7 +40,7 @@ def test_doctests(module):
 
 def test_article_body_kept_and_furniture_dropped():
     a = news_articles()[1]
-    page = extract_article(article_html(a.title, a.date, a.paragraphs), "http://news.kr/a2.html")
+    page = page_article(article_html(a.title, a.date, a.paragraphs), "http://news.kr/a2.html")
     assert not isinstance(page, NotArticle)
     assert page.title == a.title and page.date == a.date
     assert page.text.split("\n") == a.paragraphs
@@ -48,16 +49,16 @@ def test_article_body_kept_and_furniture_dropped():
 
 
 def test_listing_and_about_pages_are_not_articles():
-    assert extract_article(listing_html("정치", ["/a", "/b", "/c"]), "http://n.kr/s") \
+    assert page_article(listing_html("정치", ["/a", "/b", "/c"]), "http://n.kr/s") \
         == NotArticle("no_article_markup")
     short = article_html("제목", "2024-01-01", ["짧은 글."])
-    assert extract_article(short, "http://n.kr/x") == NotArticle("short_body")
+    assert page_article(short, "http://n.kr/x") == NotArticle("short_body")
 
 
 def test_link_list_marked_as_article_is_skipped():
     links = "".join(f'<li><a href="/n/{i}">{LEAD} {i}</a></li>' for i in range(10))
     html = f'<html><head><meta property="og:type" content="article"></head><body><article><ul>{links}</ul></article></body></html>'
-    assert extract_article(html, "http://n.kr/list") == NotArticle("link_list")
+    assert page_article(html, "http://n.kr/list") == NotArticle("link_list")
 
 
 def test_korean_portal_layout_br_text_without_article_tag():
@@ -74,7 +75,7 @@ def test_korean_portal_layout_br_text_without_article_tag():
         <div id="dic_area" class="go_trans _article_content">{body}</div>
       </div>
       <div class="rankingnews"><ul>{sidebar}</ul></div></body></html>"""
-    page = extract_article(html, "http://n.kr/article/001/123")
+    page = page_article(html, "http://n.kr/article/001/123")
     assert not isinstance(page, NotArticle), page
     assert page.text.split("\n") == [LEAD, MORE, MORE[::-1], LEAD + MORE]
     assert page.date == "2024-01-05T10:30:00"
@@ -86,7 +87,7 @@ def test_json_ld_gives_date_and_marks_article():
       {{"@context": "https://schema.org", "@graph": [{{"@type": "NewsArticle",
         "headline": "JSON-LD 제목", "datePublished": "2024-02-03T04:05:06+09:00"}}]}}
     </script></head><body><div class="content"><p>{LEAD}</p><p>{MORE}</p></div></body></html>"""
-    page = extract_article(html, "http://n.kr/j")
+    page = page_article(html, "http://n.kr/j")
     assert page.title == "JSON-LD 제목" and page.date == "2024-02-03T04:05:06+09:00"
     assert page.text == f"{LEAD}\n{MORE}"
 
@@ -94,24 +95,24 @@ def test_json_ld_gives_date_and_marks_article():
 def test_canonical_url_decides_the_id_but_only_on_the_same_host():
     a = news_articles()[0]
     same = article_html(a.title, a.date, a.paragraphs, canonical="/news/a1.html")
-    page = extract_article(same, "http://n.kr/amp/a1.html?utm_source=x")
+    page = page_article(same, "http://n.kr/amp/a1.html?utm_source=x")
     assert page.url == "http://n.kr/news/a1.html" and page.id == f"news/{url_hash(page.url)}"
     assert page.meta["fetched_url"] == "http://n.kr/amp/a1.html?utm_source=x"
     other = article_html(a.title, a.date, a.paragraphs, canonical="http://evil.example/x")
-    assert extract_article(other, "http://n.kr/a1").url == "http://n.kr/a1"
+    assert page_article(other, "http://n.kr/a1").url == "http://n.kr/a1"
 
 
 def test_wrapper_with_a_furniture_class_keeps_its_story():
     html = f"""<html><head><meta property="og:type" content="article"></head><body>
       <div class="page has-comments"><div class="story"><p>{LEAD}</p><p>{MORE}</p></div>
       <div class="comment-list"><p>댓글입니다 댓글입니다 댓글입니다 댓글입니다</p></div></div></body></html>"""
-    page = extract_article(html, "http://n.kr/w")
+    page = page_article(html, "http://n.kr/w")
     assert page.text == f"{LEAD}\n{MORE}"
 
 
 def test_deeply_nested_markup_does_not_crash():
     html = "<html><body>" + "<div>" * 3000 + f"<p>{LEAD} {MORE}</p>" + "</div>" * 3000 + "</body></html>"
-    result = extract_article(html, "http://n.kr/deep")
+    result = page_article(html, "http://n.kr/deep")
     assert isinstance(result, NotArticle) or LEAD in result.text
 
 
@@ -119,5 +120,5 @@ def test_bytes_with_declared_encoding():
     a = news_articles()[2]
     raw = article_html(a.title, a.date, a.paragraphs).replace("utf-8", "euc-kr").encode("euc-kr",
                                                                                       "replace")
-    page = extract_article(raw, "http://n.kr/e", encoding="euc-kr")
+    page = page_article(raw, "http://n.kr/e", charset="euc-kr")
     assert page.title == a.title

@@ -8,7 +8,8 @@ import time
 import pytest
 from mirrors import article_html, korean_text
 
-from korpus.crawlers.news.extract import Article, extract_article
+from korpus.crawlers.news.items import NewsArticle
+from korpus.crawlers.news.pages import page_article
 
 
 def heavy_page(rng: random.Random) -> str:
@@ -24,9 +25,9 @@ def test_extraction_pages_per_second():
     rng = random.Random(5)
     pages = [heavy_page(rng) for _ in range(50)]
     started, cpu = time.perf_counter(), time.process_time()
-    results = [extract_article(p, f"http://n.kr/{i}") for i, p in enumerate(pages)]
+    results = [page_article(p, f"http://n.kr/{i}") for i, p in enumerate(pages)]
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
-    assert all(isinstance(r, Article) and len(r.text.split("\n")) == 12 for r in results)
+    assert all(isinstance(r, NewsArticle) and len(r.text.split("\n")) == 12 for r in results)
     size = sum(len(p.encode()) for p in pages) / len(pages) / 1024
-    print(f"\nextract_article on {size:.0f} KiB pages: {len(pages) / seconds:.1f} pages/s wall, "
+    print(f"\npage_article on {size:.0f} KiB pages: {len(pages) / seconds:.1f} pages/s wall, "
           f"{1000 * cpu / len(pages):.1f} ms CPU per page ({len(pages) / cpu:.1f} pages per CPU-second)")

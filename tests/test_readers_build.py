@@ -18,7 +18,7 @@ from korpus.core.errors import ConfigError
 from korpus.crawlers.readers import apply_reader_flags
 from korpus.dedup.config import DedupConfig
 
-MODULES = ["article_html", "encoding", "fields", "files", "news", "wikitext"]
+MODULES = ["encoding", "fields", "files", "news", "news_json", "wikitext"]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -16,8 +16,9 @@ from korpus.build.sample import sample_dir
 from korpus.core.parquet import write_records
 from korpus.core.schema import Record
 from korpus.core.stats import Stats
+from korpus.crawlers.article.decode import decode_html
+from korpus.crawlers.article.extract import extract_article
 from korpus.crawlers.readers import reader_for
-from korpus.crawlers.readers.article_html import decode_html, extract_article
 
 
 def read(path: Path | str, stats: Stats | None = None, **options):

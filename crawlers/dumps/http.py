@@ -21,31 +21,12 @@ import urllib3
 from korpus.crawlers.dumps.checksums import MultiHasher, check_digests
 from korpus.crawlers.dumps.errors import ChecksumMismatch, DownloadError
 from korpus.crawlers.dumps.progress import NullProgress, ProgressSink
+from korpus.crawlers.dumps.retry import RetryPolicy
+from korpus.crawlers.sniff import looks_like_html
 
 CHUNK = 1 << 20
 USER_AGENT = "korpus/0.1 (+https://github.com/korpus; dump downloader)"
 RETRY_STATUS = frozenset({408, 425, 429, 500, 502, 503, 504, 522, 524})
-
-
-@dataclass(frozen=True)
-class RetryPolicy:
-    """``attempts`` failed tries in a row (without new bytes) before giving up."""
-
-    attempts: int = 6
-    backoff: float = 2.0
-    max_wait: float = 120.0
-    connect_timeout: float = 20.0
-    read_timeout: float = 120.0
-
-    def wait(self, failures: int, retry_after: float | None = None) -> float:
-        """Seconds to sleep before try ``failures + 1``: doubling, capped; Retry-After wins.
-
-        >>> RetryPolicy(backoff=1.0, max_wait=5.0).wait(1), RetryPolicy(backoff=1.0, max_wait=5.0).wait(4)
-        (1.0, 5.0)
-        """
-        if retry_after is not None:
-            return min(retry_after, self.max_wait)
-        return min(self.backoff * 2 ** (failures - 1), self.max_wait)
 
 
 @dataclass
@@ -86,16 +67,6 @@ def new_session() -> requests.Session:
     # identity: byte ranges must address the stored bytes, not a re-encoding
     session.headers.update({"User-Agent": USER_AGENT, "Accept-Encoding": "identity"})
     return session
-
-
-def looks_like_html(head: bytes) -> bool:
-    """True for the start of an HTML page (an error or login page served with 200).
-
-    >>> looks_like_html(b"  <!DOCTYPE html><html>"), looks_like_html(b"BZh91AY&SY")
-    (True, False)
-    """
-    start = head.lstrip()[:64].lower()
-    return start.startswith((b"<!doctype html", b"<html", b"<head", b"<body"))
 
 
 def part_path(dest: Path) -> Path:

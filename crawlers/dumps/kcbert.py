@@ -30,20 +30,20 @@ from pathlib import Path, PurePosixPath
 
 from korpus.core.io import TMP_PREFIX, atomic_path, write_text_atomic
 from korpus.crawlers.dumps.checksums import parse_sums
+from korpus.crawlers.dumps.defaults import KCBERT_BASE
 from korpus.crawlers.dumps.errors import ChecksumMismatch, DownloadError
 from korpus.crawlers.dumps.http import (
     CHUNK,
     Fetched,
     RemoteFile,
-    RetryPolicy,
     fetch_verified,
     get_small,
     new_session,
 )
 from korpus.crawlers.dumps.joined import JoinedReader
 from korpus.crawlers.dumps.progress import NullProgress, ProgressSink
+from korpus.crawlers.dumps.retry import RetryPolicy
 
-DEFAULT_BASE = "https://github.com/Beomi/KcBERT/releases/download/TrainData_v1"
 PARTS = ("kcbert-train.tar.gzaa", "kcbert-train.tar.gzab", "kcbert-train.tar.gzac")
 MEMBER = "20190101_20200611_v2.txt"
 MANIFEST = "kcbert.manifest.json"
@@ -66,7 +66,7 @@ class CommentsDump:
     seconds: float = 0.0
 
 
-def download_comments(out_dir: str | Path, *, base_url: str = DEFAULT_BASE,
+def download_comments(out_dir: str | Path, *, base_url: str = KCBERT_BASE,
                       parts: tuple[str, ...] = PARTS, member: str = MEMBER,
                       checksums: str | None = None, keep_parts: bool = True,
                       policy: RetryPolicy | None = None, progress: ProgressSink | None = None,

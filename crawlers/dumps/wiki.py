@@ -24,19 +24,13 @@ from pathlib import Path
 
 from korpus.core.io import write_text_atomic
 from korpus.crawlers.dumps.checksums import parse_sums
+from korpus.crawlers.dumps.defaults import WIKI_MIRROR
 from korpus.crawlers.dumps.errors import DownloadError
-from korpus.crawlers.dumps.http import (
-    Fetched,
-    RemoteFile,
-    RetryPolicy,
-    fetch_verified,
-    get_small,
-    looks_like_html,
-    new_session,
-)
+from korpus.crawlers.dumps.http import Fetched, RemoteFile, fetch_verified, get_small, new_session
 from korpus.crawlers.dumps.progress import NullProgress, ProgressSink
+from korpus.crawlers.dumps.retry import RetryPolicy
+from korpus.crawlers.sniff import looks_like_html
 
-DEFAULT_MIRROR = "https://dumps.wikimedia.org"
 VARIANTS = {
     "plain": ("pages-articles.xml.bz2",),
     "multistream": ("pages-articles-multistream.xml.bz2",
@@ -82,7 +76,7 @@ def file_names(wiki: str, date: str, variant: str) -> list[str]:
 
 
 def download_wiki_dump(out_dir: str | Path, *, date: str = "latest", variant: str = "multistream",
-                       mirror: str = DEFAULT_MIRROR, wiki: str = "kowiki",
+                       mirror: str = WIKI_MIRROR, wiki: str = "kowiki",
                        policy: RetryPolicy | None = None, progress: ProgressSink | None = None,
                        log: Callable[[str], None] = print) -> WikiDump:
     """Fetch the dump files of ``variant`` into ``out_dir`` and verify every published sum."""

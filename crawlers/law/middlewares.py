@@ -18,6 +18,7 @@ from scrapy.downloadermiddlewares.retry import RetryMiddleware, get_retry_reques
 from scrapy.utils.asyncio import sleep
 from scrapy.utils.response import response_status_message
 
+from korpus.crawlers.law import defaults
 from korpus.crawlers.law.secret import mask_bytes, mask_text
 
 SLOW_DOWN_CODES = {429, 503}
@@ -60,7 +61,7 @@ def retry_after_seconds(value: bytes | str | None) -> float | None:
 class BackoffRetryMiddleware(RetryMiddleware):
     def __init__(self, settings):
         super().__init__(settings)
-        self.base = settings.getfloat("KORPUS_RETRY_BACKOFF_BASE", 1.0)
+        self.base = settings.getfloat("KORPUS_RETRY_BACKOFF_BASE", defaults.BACKOFF)
         self.cap = settings.getfloat("KORPUS_RETRY_BACKOFF_MAX", 60.0)
 
     async def process_response(self, request, response):

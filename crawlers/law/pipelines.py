@@ -16,6 +16,7 @@ from korpus.core.errors import OutputError
 from korpus.core.io import atomic_path
 from korpus.core.parquet import write_records
 from korpus.core.schema import Record
+from korpus.crawlers.law import defaults
 from korpus.crawlers.law.items import LawDocumentItem, item_to_record
 from korpus.crawlers.law.state import RAW_DIR
 
@@ -24,8 +25,8 @@ class ParquetShardPipeline:
     def __init__(self, crawler):
         self.crawler = crawler
         settings = crawler.settings
-        self.batch_size = max(1, settings.getint("KORPUS_LAW_BATCH_SIZE", 500))
-        self.flush_seconds = settings.getfloat("KORPUS_LAW_FLUSH_SECONDS", 60.0)
+        self.batch_size = max(1, settings.getint("KORPUS_LAW_BATCH_SIZE", defaults.BATCH_SIZE))
+        self.flush_seconds = settings.getfloat("KORPUS_LAW_FLUSH_SECONDS", defaults.FLUSH_SECONDS)
         self.keep_raw = settings.getbool("KORPUS_LAW_KEEP_RAW", False)
         self.buffer: list[tuple[LawDocumentItem, Record]] = []
         self.last_flush = time.monotonic()

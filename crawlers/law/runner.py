@@ -1,7 +1,6 @@
 """Run one law.go.kr crawl in this process and report what it did.
 
-Scrapy's reactor cannot restart, so this runs once per process (the CLI's
-case); to crawl again, start a new process.
+Once per process (:func:`korpus.crawlers.scrapy_run.run_spider`): the CLI's case.
 """
 
 from __future__ import annotations
@@ -12,9 +11,11 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from korpus.core.errors import ConfigError, KorpusError
+from korpus.crawlers.law import defaults
 from korpus.crawlers.law.errors import CrawlInterrupted, IncompleteCrawl
 from korpus.crawlers.law.secret import OC_ENV, install_log_mask, mask_text, oc_from_env
 from korpus.crawlers.law.targets import ALL_TARGETS, DEFAULT_API_BASE, TARGETS
+from korpus.crawlers.scrapy_run import run_spider
 
 COUNT_KEYS = ("total", "listed", "new", "changed", "unchanged", "stored", "not_found", "empty",
               "failed")
@@ -27,15 +28,15 @@ class LawCrawlOptions:
     api_base: str = DEFAULT_API_BASE
     keep_raw: bool = False
     annex: bool = False
-    concurrency: int = 2
-    delay: float = 1.0
-    timeout: float = 60.0
-    retries: int = 6
-    backoff: float = 1.0
-    batch_size: int = 500
-    flush_seconds: float = 60.0
-    display: int = 100
-    log_level: str = "INFO"
+    concurrency: int = defaults.CONCURRENCY
+    delay: float = defaults.DELAY
+    timeout: float = defaults.TIMEOUT
+    retries: int = defaults.RETRIES
+    backoff: float = defaults.BACKOFF
+    batch_size: int = defaults.BATCH_SIZE
+    flush_seconds: float = defaults.FLUSH_SECONDS
+    display: int = defaults.DISPLAY
+    log_level: str = defaults.LOG_LEVEL
 
     def validate(self) -> None:
         unknown = [t for t in self.targets if t not in TARGETS]
@@ -133,9 +134,6 @@ def crawl_law(options: LawCrawlOptions, oc: str | None = None) -> LawCrawlReport
     if not oc:
         raise ConfigError(f"set {OC_ENV} to your open.law.go.kr Open API user id (OC); "
                           "it is read only from the environment")
-    from scrapy.crawler import CrawlerProcess
-    from scrapy.settings import Settings
-
     from korpus.crawlers.law.spiders.law_api import LawApiSpider
     from korpus.crawlers.law.state import CrawlState
 
@@ -145,14 +143,9 @@ def crawl_law(options: LawCrawlOptions, oc: str | None = None) -> LawCrawlReport
     install_log_mask(oc)
     state = CrawlState.open(options.out)
     try:
-        settings = Settings()
-        settings.setmodule("korpus.crawlers.law.settings", priority="project")
-        settings.setdict(options.scrapy_settings(), priority="cmdline")
-        process = CrawlerProcess(settings)
-        crawler = process.create_crawler(LawApiSpider)
-        process.crawl(crawler, targets=options.targets, api_base=options.api_base, oc=oc,
-                      state=state, display=options.display, annex=options.annex)
-        process.start()
+        crawler = run_spider(LawApiSpider, "korpus.crawlers.law.settings", options.scrapy_settings(),
+                             targets=options.targets, api_base=options.api_base, oc=oc, state=state,
+                             display=options.display, annex=options.annex)
     finally:
         state.close()
     return _report(options, crawler, state, oc)

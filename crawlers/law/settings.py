@@ -7,6 +7,7 @@ back-off. ``korpus crawl law`` overrides a few of these from its options.
 """
 
 from korpus import __version__
+from korpus.crawlers.law import defaults  # lower-case: Scrapy reads upper-case names only
 
 BOT_NAME = "korpus_law"
 SPIDER_MODULES = ["korpus.crawlers.law.spiders"]
@@ -16,10 +17,10 @@ USER_AGENT = f"korpus/{__version__} (Korean corpus research crawler; Scrapy)"
 ROBOTSTXT_OBEY = True
 
 CONCURRENT_REQUESTS = 8
-CONCURRENT_REQUESTS_PER_DOMAIN = 2
-DOWNLOAD_DELAY = 1.0
+CONCURRENT_REQUESTS_PER_DOMAIN = defaults.CONCURRENCY
+DOWNLOAD_DELAY = defaults.DELAY
 DOWNLOAD_DELAY_JITTER = 0.5  # each delay varies by ±50%
-DOWNLOAD_TIMEOUT = 60
+DOWNLOAD_TIMEOUT = defaults.TIMEOUT
 
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 2.0
@@ -27,10 +28,10 @@ AUTOTHROTTLE_MAX_DELAY = 60.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 
 RETRY_ENABLED = True
-RETRY_TIMES = 6
+RETRY_TIMES = defaults.RETRIES
 # the API answers bursts with 404 as well as 429/5xx; all succeed on retry
 RETRY_HTTP_CODES = [404, 408, 429, 500, 502, 503, 504, 522, 524]
-KORPUS_RETRY_BACKOFF_BASE = 1.0
+KORPUS_RETRY_BACKOFF_BASE = defaults.BACKOFF
 KORPUS_RETRY_BACKOFF_MAX = 60.0
 
 COOKIES_ENABLED = False
@@ -56,8 +57,8 @@ DOWNLOADER_MIDDLEWARES = {
 }
 ITEM_PIPELINES = {"korpus.crawlers.law.pipelines.ParquetShardPipeline": 300}
 
-KORPUS_LAW_BATCH_SIZE = 500
-KORPUS_LAW_FLUSH_SECONDS = 60.0
+KORPUS_LAW_BATCH_SIZE = defaults.BATCH_SIZE
+KORPUS_LAW_FLUSH_SECONDS = defaults.FLUSH_SECONDS
 KORPUS_LAW_KEEP_RAW = False
 
 # our callbacks yield few items each; Scrapy starts this many item tasks per response
@@ -65,4 +66,4 @@ CONCURRENT_ITEMS = 16
 # the check re-parses each callback's source for every response (its cache misses bound methods)
 WARN_ON_GENERATOR_RETURN_VALUE = False
 
-LOG_LEVEL = "INFO"
+LOG_LEVEL = defaults.LOG_LEVEL

@@ -7,6 +7,8 @@ import asyncio
 from scrapy.downloadermiddlewares.retry import RetryMiddleware, get_retry_request
 from scrapy.utils.response import response_status_message
 
+from korpus.crawlers.news import defaults
+
 
 class BackoffRetryMiddleware(RetryMiddleware):
     """Waits ``KORPUS_RETRY_BACKOFF * 2**n`` seconds (or the server's Retry-After, capped at
@@ -16,7 +18,7 @@ class BackoffRetryMiddleware(RetryMiddleware):
     def from_crawler(cls, crawler):
         mw = cls(crawler.settings)
         mw.crawler = crawler
-        mw.backoff = crawler.settings.getfloat("KORPUS_RETRY_BACKOFF", 2.0)
+        mw.backoff = crawler.settings.getfloat("KORPUS_RETRY_BACKOFF", defaults.BACKOFF)
         mw.max_wait = crawler.settings.getfloat("KORPUS_RETRY_MAX_WAIT", 60.0)
         return mw
 

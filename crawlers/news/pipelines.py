@@ -5,8 +5,8 @@ from __future__ import annotations
 import time
 
 from korpus.core.parquet import write_records
-from korpus.crawlers.news.extract import url_hash
-from korpus.crawlers.news.items import to_record
+from korpus.crawlers.news import defaults
+from korpus.crawlers.news.items import to_record, url_hash
 
 
 class ShardPipeline:
@@ -14,7 +14,7 @@ class ShardPipeline:
 
     def __init__(self, crawler):
         self.crawler = crawler
-        self.shard_size = crawler.settings.getint("KORPUS_SHARD_SIZE", 1000)
+        self.shard_size = crawler.settings.getint("KORPUS_SHARD_SIZE", defaults.SHARD_SIZE)
         self.flush_seconds = crawler.settings.getfloat("KORPUS_FLUSH_SECONDS", 300.0)
         self.buffer = []
         self.pending: set[str] = set()

@@ -1,7 +1,7 @@
 """Run the news spider in this process and summarise the crawl.
 
-Scrapy's Twisted reactor cannot be restarted, so :func:`crawl_news` runs once per
-process (the CLI is one process per command; tests start ``python -m korpus``).
+:func:`crawl_news` runs once per process (:func:`korpus.crawlers.scrapy_run.run_spider`;
+the CLI is one process per command; tests start ``python -m korpus``).
 """
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ from pathlib import Path
 from korpus.core.errors import ConfigError, KorpusError
 from korpus.core.io import write_text_atomic
 from korpus.core.stats import Stats
+from korpus.crawlers.news import defaults
+from korpus.crawlers.scrapy_run import run_spider
 
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -25,17 +27,20 @@ class NewsCrawlOptions:
     start_urls: list[str] = field(default_factory=list)
     allow_domains: list[str] = field(default_factory=list)
     since: str | None = None
-    depth: int = 3
-    delay: float = 1.0
-    concurrency: int = 2
-    max_pages: int = 0
-    shard_size: int = 1000
-    min_chars: int = 200
-    log_level: str = "WARNING"
-    retry_backoff: float = 2.0
+    depth: int = defaults.DEPTH
+    delay: float = defaults.DELAY
+    concurrency: int = defaults.CONCURRENCY
+    max_pages: int = defaults.MAX_PAGES
+    shard_size: int = defaults.SHARD_SIZE
+    min_chars: int = defaults.MIN_CHARS
+    log_level: str = defaults.LOG_LEVEL
+    retries: int = defaults.RETRIES
+    retry_backoff: float = defaults.BACKOFF
     extra_settings: dict = field(default_factory=dict)
 
     def check(self) -> None:
+        if self.retries < 0 or self.retry_backoff < 0:
+            raise ConfigError("--retries and --backoff must not be negative")
         if not self.sitemaps and not self.start_urls:
             raise ConfigError("give --sitemap URL or --start-url URL (with --allow-domain)")
         for url in self.sitemaps + self.start_urls:
@@ -56,6 +61,7 @@ class NewsCrawlOptions:
             "CLOSESPIDER_PAGECOUNT": self.max_pages,
             "KORPUS_SHARD_SIZE": self.shard_size,
             "KORPUS_MIN_CHARS": self.min_chars,
+            "RETRY_TIMES": self.retries,
             "KORPUS_RETRY_BACKOFF": self.retry_backoff,
             "LOG_LEVEL": self.log_level,
             **self.extra_settings,
@@ -112,19 +118,11 @@ class CrawlSummary:
 def crawl_news(options: NewsCrawlOptions) -> CrawlSummary:
     """Crawl, write shards and ``_state/last-run.json``; once per process."""
     options.check()
-    from scrapy.crawler import CrawlerProcess
-    from scrapy.settings import Settings
-
     from korpus.crawlers.news.spiders.news import NewsSpider
 
-    settings = Settings()
-    settings.setmodule("korpus.crawlers.news.settings", priority="project")
-    settings.setdict(options.settings(), priority="cmdline")
-    process = CrawlerProcess(settings)
-    crawler = process.create_crawler(NewsSpider)
-    process.crawl(crawler, sitemap=options.sitemaps, start_url=options.start_urls,
-                  allow_domain=options.allow_domains, since=options.since, out=str(options.out))
-    process.start()
+    crawler = run_spider(NewsSpider, "korpus.crawlers.news.settings", options.settings(),
+                         sitemap=options.sitemaps, start_url=options.start_urls,
+                         allow_domain=options.allow_domains, since=options.since, out=str(options.out))
     summary = _summarise(options.out, crawler)
     state = Path(options.out) / "_state"
     write_text_atomic(state / "last-run.json",

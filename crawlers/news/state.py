@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
-from korpus.crawlers.news.extract import url_hash
+from korpus.crawlers.news.items import url_hash
 
 SHARD_GLOB = "part-*.parquet"
 _SHARD_NUMBER = re.compile(r"^part-(\d+)\.parquet$")

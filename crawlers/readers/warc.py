@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import re
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from korpus.crawlers.article.decode import header_charset
+
 MAX_BODY_BYTES = 32 << 20
-CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)", re.IGNORECASE)
 
 
 @dataclass
@@ -75,11 +75,10 @@ def _html_page(rec, offset: int, skipped: Callable[[str], None]) -> WarcPage | N
         pass
     if getattr(rec.raw_stream, "limit", 0) > 0:  # the record promised more bytes than the file has
         raise _CutShort
-    charset = CHARSET.search(ctype)
     return WarcPage(
         url=rec.rec_headers.get_header("WARC-Target-URI"),
         date=rec.rec_headers.get_header("WARC-Date"),
         body=body,
-        charset=charset.group(1) if charset else None,
+        charset=header_charset(ctype),
         offset=offset,
     )

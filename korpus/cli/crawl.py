@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from korpus.cli import crawl_dumps, crawl_law
+from korpus.cli import crawl_dumps, crawl_law, crawl_news
 
 
 def register(app: typer.Typer) -> None:
@@ -12,4 +12,5 @@ def register(app: typer.Typer) -> None:
                         no_args_is_help=True)
     crawl_law.register(group)
     crawl_dumps.register(group)
+    crawl_news.register(group)
     app.add_typer(group, name="crawl")

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import typer
 
+from korpus.crawlers.law import defaults
 from korpus.crawlers.law.targets import DEFAULT_API_BASE
 
 
@@ -20,15 +21,15 @@ def register(group: typer.Typer) -> None:
                                      help="API root holding lawSearch.do and lawService.do."),
         keep_raw: bool = typer.Option(False, "--keep-raw", help="Also keep each body XML (OC masked) under OUT/_raw/."),
         annex: bool = typer.Option(False, "--annex", help="Append 별표 (annexed tables and forms) to statute texts."),
-        concurrency: int = typer.Option(2, "--concurrency", help="Requests in flight per domain."),
-        delay: float = typer.Option(1.0, "--delay", help="Minimum seconds between requests (AutoThrottle adapts above it)."),
-        timeout: float = typer.Option(60.0, "--timeout", help="Seconds before a request times out (then it is retried)."),
-        retries: int = typer.Option(6, "--retries", help="Retries per request for 404/429/5xx and time-outs."),
-        backoff: float = typer.Option(1.0, "--backoff", help="First retry wait in seconds; doubles each retry (max 60)."),
-        batch_size: int = typer.Option(500, "--batch-size", help="Documents per shard: a kill loses at most this many."),
-        flush_seconds: float = typer.Option(60.0, "--flush-seconds", help="Also write a shard at least this often."),
-        display: int = typer.Option(100, "--display", help="List page size (the API allows up to 100)."),
-        log_level: str = typer.Option("INFO", "--log-level", help="Scrapy log level (DEBUG, INFO, WARNING, ERROR)."),
+        concurrency: int = typer.Option(defaults.CONCURRENCY, "--concurrency", help="Requests in flight per domain."),
+        delay: float = typer.Option(defaults.DELAY, "--delay", help="Minimum seconds between requests (AutoThrottle adapts above it)."),
+        timeout: float = typer.Option(defaults.TIMEOUT, "--timeout", help="Seconds before a request times out (then it is retried)."),
+        retries: int = typer.Option(defaults.RETRIES, "--retries", help="Retries per request for 404/429/5xx and time-outs."),
+        backoff: float = typer.Option(defaults.BACKOFF, "--backoff", help="First retry wait in seconds; doubles each retry (max 60)."),
+        batch_size: int = typer.Option(defaults.BATCH_SIZE, "--batch-size", help="Documents per shard: a kill loses at most this many."),
+        flush_seconds: float = typer.Option(defaults.FLUSH_SECONDS, "--flush-seconds", help="Also write a shard at least this often."),
+        display: int = typer.Option(defaults.DISPLAY, "--display", help="List page size (the API allows up to 100)."),
+        log_level: str = typer.Option(defaults.LOG_LEVEL, "--log-level", help="Scrapy log level (DEBUG, INFO, WARNING, ERROR)."),
     ) -> None:
         """Crawl law.go.kr Open API texts (statutes, precedents, rules...) into Parquet.
 

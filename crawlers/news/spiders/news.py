@@ -18,13 +18,12 @@ from scrapy.linkextractors import LinkExtractor
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.spiders import SitemapSpider
 
-from korpus.crawlers.dumps.http import looks_like_html
-from korpus.crawlers.news.dates import day_of
-from korpus.crawlers.news.extract import NotArticle, extract_article
+from korpus.crawlers.article.dates import day_of
+from korpus.crawlers.article.decode import header_charset
+from korpus.crawlers.news import defaults
+from korpus.crawlers.news.pages import FINAL_SKIPS, NotArticle, page_article
 from korpus.crawlers.news.state import CrawlState
-
-# structural reasons: refetching the page would not change the verdict
-FINAL_SKIPS = ("no_article_markup", "link_list")
+from korpus.crawlers.sniff import looks_like_html
 
 
 def _listed(value) -> list[str]:
@@ -85,7 +84,7 @@ class NewsSpider(SitemapSpider):
 
     @property
     def min_chars(self) -> int:
-        return self.crawler.settings.getint("KORPUS_MIN_CHARS", 200)
+        return self.crawler.settings.getint("KORPUS_MIN_CHARS", defaults.MIN_CHARS)
 
     async def start(self):
         for url in self.sitemap_urls:
@@ -149,8 +148,8 @@ class NewsSpider(SitemapSpider):
         if not isinstance(response, TextResponse):
             self._count("skipped/not_html")
             return
-        result = extract_article(response.body, response.url, self.min_chars,
-                                 encoding=response.encoding)
+        content_type = response.headers.get(b"Content-Type", b"").decode("latin-1")
+        result = page_article(response.body, response.url, self.min_chars, charset=header_charset(content_type))
         if isinstance(result, NotArticle):
             self._count(f"skipped/{result.reason}")
             if result.reason in FINAL_SKIPS:
