@@ -55,3 +55,6 @@ def test_toml_format_key_picks_the_writer(tmp_path):
     assert load_config(path).format == "jsonl.gz"
     with pytest.raises(ConfigError, match="'formats'"):
         config_from_mapping({"formats": "jsonl"})
+    path.write_text('out = "corpus/"\nformat = "csv"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"korpus\.toml: format 'csv': unknown format \(known: parquet, jsonl"):
+        load_config(path)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from korpus.build.writers import WRITERS
 from korpus.cleaners.config import CleanConfig, FilterConfig, SplitConfig
 from korpus.core.errors import ConfigError
 from korpus.crawlers.readers import check_kind
@@ -69,6 +70,8 @@ def config_from_mapping(data: dict[str, Any], where: str = "config") -> BuildCon
     for key in SCALAR_KEYS:
         if key in data:
             setattr(cfg, key, data[key])
+    if cfg.format is not None and cfg.format not in WRITERS:
+        raise ConfigError(f"{where}: format {cfg.format!r}: unknown format (known: {', '.join(WRITERS)})")
     for name, cls in SECTIONS.items():
         if name in data:
             setattr(cfg, name, dataclass_from(cls, data[name], f"{where} [{name}]"))
