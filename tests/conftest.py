@@ -14,7 +14,7 @@ SHARED = REPO.parent / "shared"
 CORPORA = SHARED / "corpora"
 REFERENCE = SHARED / "reference"
 # bench/gold.py scores splitters on the gold sets; the splitter tests use it too.
-sys.path.insert(0, str(REPO / "bench"))
+sys.path.append(str(REPO / "bench"))  # last: its script names must not shadow a package
 
 
 def needs_shared(path: Path = CORPORA):
