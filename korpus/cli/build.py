@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from korpus.build.writers import DEFAULT_FORMAT, WRITERS
+from korpus.cli.options import engine_option, ray_address_option, workers_option
 from korpus.crawlers.readers import READERS
 
 FORMAT_HELP = (f"Output format: {', '.join(WRITERS)} (default {DEFAULT_FORMAT}); a file --out name says it "
@@ -25,9 +26,9 @@ def register(app: typer.Typer) -> None:
                                 help="X.parquet or X.jsonl[.gz|.zst] for one file, DIR/ for part-00000... shards."),
         fmt: str = typer.Option(None, "--format", "-f", help=FORMAT_HELP),
         work_dir: Path = typer.Option(None, "--work-dir", help="Intermediate shards (default: .korpus-work/ beside --out)."),
-        workers: int = typer.Option(None, "--workers", "-w", help="Worker processes (default: one per core)."),
-        engine: str = typer.Option(None, "--engine", help="local (process pool, default) or ray."),
-        ray_address: str = typer.Option(None, "--ray-address", help="Ray cluster address for --engine ray."),
+        workers: int = workers_option(None),
+        engine: str = engine_option(None),
+        ray_address: str = ray_address_option(),
         splitter: str = typer.Option(None, "--splitter", help="Sentence splitter (see `korpus split --help`)."),
         export_txt: Path = typer.Option(None, "--export-txt",
                                         help="Also write BERT text: one sentence per line, blank line between documents."),

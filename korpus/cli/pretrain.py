@@ -6,6 +6,7 @@ from pathlib import Path
 
 import typer
 
+from korpus.cli.options import engine_option, ray_address_option, workers_option
 from korpus.pretrain import defaults, krbert
 
 
@@ -34,10 +35,9 @@ def register(app: typer.Typer) -> None:
         shard_mb: float = typer.Option(defaults.SHARD_MB, help="Sentence text per shard (MB); a "
                                        "shard's instances are held in memory (8 MB at dupe "
                                        "factor 10: about 330 MB per worker)."),
-        workers: int = typer.Option(0, help="Processes (0: one per CPU)."),
-        engine: str = typer.Option("local", "--engine", help="local (process pool, default) or ray."),
-        ray_address: str = typer.Option(None, "--ray-address",
-                                        help="Ray cluster address for --engine ray."),
+        workers: int = workers_option(0),
+        engine: str = engine_option("local"),
+        ray_address: str = ray_address_option(),
         overwrite: bool = typer.Option(False, help="Replace records of a different run in --out."),
     ) -> None:
         """Write google-research/bert pretraining TFRecords from a corpus and a vocabulary."""
