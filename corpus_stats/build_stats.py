@@ -1,4 +1,4 @@
-"""The build's own counts (``X.stats.json`` / ``DIR/_stats.json``) as a funnel.
+"""The build's own counts (``X.stats.json`` beside ``X.parquet`` or folder ``X/``) as a funnel.
 
 The file is ``korpus.core.stats.Stats.to_dict()``: ``counts[stage][source][key]``.
 Stages and keys differ between builds and versions, so everything here is

@@ -1,4 +1,4 @@
-"""Run one spider of a Scrapy project in this process (the law and news crawls).
+"""Run one spider of a Scrapy project in this process (the law and news crawls), and what both share.
 
 Scrapy's Twisted reactor cannot be restarted, so this runs once per process;
 to crawl again, start a new process.
@@ -25,3 +25,8 @@ def run_spider(spider_cls: type, settings_module: str, overrides: dict[str, Any]
     process.crawl(crawler, **spider_args)
     process.start()
     return crawler
+
+
+def robots_txt_unavailable(request, status: int) -> bool:
+    """A 4xx answer to Scrapy's own robots.txt request: RFC 9309 reads it as no restrictions, so never retry it."""
+    return bool(request.meta.get("dont_obey_robotstxt")) and request.url.endswith("/robots.txt") and 400 <= status < 500

@@ -22,9 +22,24 @@ STEPS = ("upload", "create", "setup", "train", "teardown")
 EXECUTE_DEFAULT = ("upload", "create", "setup", "train")
 STEPS_PER_LOOP = 1000
 
-_BUCKET = re.compile(r"^gs://[a-z0-9][a-z0-9._-]{1,220}[a-z0-9](/[^\s]*)?$")
+_BUCKET = re.compile(r"^gs://(?P<name>[a-z0-9][a-z0-9._-]{1,220}[a-z0-9])(/[^\s]*)?$")
+BUCKET_RULE = ("a bucket name is 3-63 characters (up to 222 with dots, 63 between dots) of a-z, 0-9, "
+               "'-', '_' and '.', starting and ending with a letter or digit")
 _NAME = re.compile(r"^[a-z]([a-z0-9-]{0,38}[a-z0-9])?$")
 _RUNTIME = re.compile(r"^tpu-vm-tf-(\d+)\.(\d+)\.(\d+)(-pod)?(-pjrt|-se)?$")
+
+
+def bucket_ok(url: str) -> bool:
+    """A ``gs://`` URL whose bucket name Cloud Storage accepts.
+
+    >>> bucket_ok("gs://my-bucket/runs"), bucket_ok("gs://x"), bucket_ok("gs://" + "a" * 64), bucket_ok("s3://abc")
+    (True, False, False, False)
+    """
+    match = _BUCKET.match(url)
+    if not match:
+        return False
+    name = match["name"]
+    return all(len(part) <= 63 for part in name.split(".")) and ("." in name or len(name) <= 63)
 
 
 @dataclass(frozen=True)
@@ -45,8 +60,8 @@ class LaunchConfig:
     sample: int = defaults.CHECK_SAMPLE
 
     def validate(self) -> None:
-        if not _BUCKET.match(self.bucket):
-            raise ConfigError(f"--bucket {self.bucket!r}: want gs://BUCKET[/path]")
+        if not bucket_ok(self.bucket):
+            raise ConfigError(f"--bucket {self.bucket!r}: want gs://BUCKET[/path]; {BUCKET_RULE}")
         if not _NAME.match(self.name):
             raise ConfigError(f"--name {self.name!r}: lower-case letters, digits and '-', "
                               "starting with a letter, at most 40 characters")

@@ -269,6 +269,7 @@ class LawServer:
     always_fail: set = field(default_factory=set)  # {(target, serial)} answered 503 every time
     missing_bodies: set = field(default_factory=set)  # {(target, serial)} listed, but "일치하는 … 없습니다"
     robots: str = "User-agent: *\nAllow: /\n"
+    robots_status: int = 200
     default_display: int = 20
 
     def __post_init__(self):
@@ -280,6 +281,7 @@ class LawServer:
         self.injected = Counter()
         self.body_hits: Counter = Counter()  # (target, serial) -> bodies served with 200
         self.list_hits: Counter = Counter()
+        self.robots_hits = 0
         self.httpd: ThreadingHTTPServer | None = None
 
     # data
@@ -406,7 +408,8 @@ class _Handler(BaseHTTPRequestHandler):
         api = self.api
         parts = urlsplit(self.path)
         if parts.path == "/robots.txt":
-            self._send(200, "text/plain", api.robots)
+            api.robots_hits += 1
+            self._send(api.robots_status, "text/plain", api.robots if api.robots_status == 200 else "not found")
             return
         if api.latency:
             time.sleep(api.latency)

@@ -74,7 +74,7 @@ def test_sample_drops_are_counted_with_reasons(sample_corpus):
 
 
 def test_rerun_resumes_every_shard(tmp_path):
-    out = sample_build(tmp_path)
+    out = sample_build(tmp_path, keep_work=True)
     first = pq.read_table(out)
     result = build(BuildConfig(out=str(out), workers=1, work_dir=str(tmp_path / "work")))
     assert result.skipped_shards == result.shards > 0
@@ -82,7 +82,7 @@ def test_rerun_resumes_every_shard(tmp_path):
 
 
 def test_changed_options_do_not_reuse_old_shards(tmp_path):
-    sample_build(tmp_path)
+    sample_build(tmp_path, keep_work=True)
     cfg = BuildConfig(out=str(tmp_path / "corpus.parquet"), workers=1, work_dir=str(tmp_path / "work"))
     cfg.filter.min_chars = 30
     assert build(cfg).skipped_shards == 0
@@ -106,8 +106,9 @@ def test_directory_output_writes_shards_and_stats(tmp_path):
     build(BuildConfig(out=str(out) + "/", workers=1, work_dir=str(tmp_path / "work")))
     parts = sorted(p.name for p in out.glob("part-*.parquet"))
     assert parts[0] == "part-00000.parquet" and len(parts) >= 4
-    assert (out / "_stats.json").exists()
-    assert pl.read_parquet(out / "*.parquet")["text"].n_unique() > 20
+    assert (tmp_path / "corpus.stats.json").exists()
+    assert [p.name for p in out.iterdir() if not p.name.startswith("part-")] == []  # only the parts
+    assert pl.read_parquet(out)["text"].n_unique() > 20
 
 
 def test_ranges_of_one_file_give_the_same_rows_as_one_shard(tmp_path):

@@ -373,7 +373,7 @@ def test_build_stats_file_locations(tmp_path):
     assert build_stats_path(tmp_path / "x.parquet") == tmp_path / "x.stats.json"
     folder = tmp_path / "corpus"
     folder.mkdir()
-    assert build_stats_path(folder) == folder / "_stats.json"
+    assert build_stats_path(folder) == tmp_path / "corpus.stats.json"
     assert load_build_stats(tmp_path / "absent.json") is None
     bad = tmp_path / "bad.json"
     bad.write_text("{not json", encoding="utf-8")
@@ -466,6 +466,6 @@ def test_stats_of_a_real_build(tmp_path):
     out = tmp_path / "built"
     run_korpus("build", "--out", f"{out}/", "--workers", "1", cwd=tmp_path, check=True)
     report = make_report(out)
-    assert report.funnel is not None and report.funnel.path == out / "_stats.json"
+    assert report.funnel is not None and report.funnel.path == tmp_path / "built.stats.json"
     assert report.funnel.step_total("deduplicated") == report.counts.total.documents
     assert report.funnel.raw_bytes and all(p.basis == "raw" for r in report.missed for p in r.projections)

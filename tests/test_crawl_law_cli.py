@@ -197,6 +197,19 @@ def test_robots_txt_is_obeyed(tmp_path):
     assert served == 0
 
 
+def test_a_robots_txt_that_answers_404_is_fetched_once_and_allows_all(tmp_path):
+    """RFC 9309: a 4xx robots.txt means no restrictions; the API's own 404s are still retried."""
+    with LawServer(counts={"law": 3}, robots_status=404) as server:
+        started = time.perf_counter()
+        proc = run_korpus("crawl", "law", "--api-base", server.base, "--out", str(tmp_path / "r"), "--target", "law",
+                          "--delay", "0", "--concurrency", "4", env={"KORPUS_LAW_OC": server.oc})
+        took = time.perf_counter() - started
+        robots = server.robots_hits
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert robots == 1 and len(stored_ids(tmp_path / "r")) == 3
+    assert took < 30  # with the default back-off, six retries of robots.txt alone took about 45 s
+
+
 def test_missing_key_is_a_config_error(tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "KORPUS_LAW_OC"}
     proc = subprocess.run([sys.executable, "-m", "korpus", "crawl", "law", "--out", str(tmp_path / "o")],

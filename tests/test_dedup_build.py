@@ -79,7 +79,7 @@ def test_build_removes_exact_and_near_copies(tmp_path):
     assert not (drop & ids)
     assert result.stats.total("exact_dedup", "dropped:exact_duplicate") == 1
     assert result.stats.total("near_dedup", "dropped:near_duplicate") == 4
-    report = result.work_dir / "global" / "1-near_dedup" / "report"
+    report = result.reports_dir / "near_dedup"  # moved beside the corpus: corpus.reports/near_dedup/
     removed = pl.read_parquet(report / "removed.parquet")
     assert dict(removed.select("id", "kept_id").iter_rows())["jsonl/a3"] == "jsonl/a3-longer"
     summary = json.loads((report / "clusters.json").read_text(encoding="utf-8"))

@@ -61,4 +61,4 @@ def test_full_disk_with_shard_output(tmp_path):
     proc = build_in_namespace(tmp_path, "size=256k", out_name="shards/")
     assert proc.returncode != 0
     assert "No space left on device" in proc.stderr
-    assert "_stats.json" not in proc.stdout  # never marked complete
+    assert "shards.stats.json" not in proc.stdout  # never marked complete

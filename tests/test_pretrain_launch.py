@@ -122,7 +122,8 @@ def test_batch_that_does_not_split_over_the_cores_fails(records):
     assert "batch split" in [c.name for c in result.failed]
 
 
-@pytest.mark.parametrize("bad", [{"bucket": "s3://x"}, {"name": "Bad Name"}, {"tpu": "v3-32"},
+@pytest.mark.parametrize("bad", [{"bucket": "s3://x"}, {"bucket": "gs://x"}, {"bucket": "gs://" + "b" * 64},
+                                 {"name": "Bad Name"}, {"tpu": "v3-32"},
                                  {"runtime_version": "tpu-ubuntu2204-base"},
                                  {"steps_per_epoch": 300_000}])
 def test_bad_options_are_refused(records, bad):

@@ -54,7 +54,8 @@ def test_jsonl_file_has_the_parquet_rows(tmp_path, parquet_rows, out):
 
 def test_jsonl_folder_has_the_parquet_rows_in_part_order(tmp_path, parquet_rows):
     result = sample(tmp_path, "corpus/", format="jsonl.gz")
-    assert sorted(p.name for p in result.out.iterdir())[:2] == ["_stats.json", "part-00000.jsonl.gz"]
+    assert sorted(p.name for p in result.out.iterdir())[0] == "part-00000.jsonl.gz"
+    assert result.stats_path == tmp_path / "corpus.stats.json"
     assert jsonl_rows(result.out) == parquet_rows
 
 
@@ -89,7 +90,7 @@ def output_bytes(out: Path) -> dict[str, bytes]:
 
 @pytest.mark.parametrize("out, fmt", [("c.jsonl.zst", None), ("c.jsonl.gz", "jsonl"), ("d/", "jsonl")])
 def test_rerun_resumes_and_writes_the_same_bytes(tmp_path, out, fmt):
-    first = sample(tmp_path, out, format=fmt)
+    first = sample(tmp_path, out, format=fmt, keep_work=True)
     before = output_bytes(first.out)
     again = sample(tmp_path, out, format=fmt)
     assert again.skipped_shards == again.shards > 0
@@ -126,7 +127,7 @@ def test_export_txt_is_the_same_for_every_format(tmp_path):
 
 
 def test_a_folder_rebuilt_in_another_format_holds_only_the_new_parts(tmp_path):
-    first = sample(tmp_path, "corpus/")
+    first = sample(tmp_path, "corpus/", keep_work=True)
     assert corpus_files(tmp_path / "corpus")
     (tmp_path / "corpus" / "part-00999.jsonl").write_text("{}\n")  # as if an earlier build had more shards
     (tmp_path / "corpus" / "part-notes.txt").write_text("not a part")

@@ -20,6 +20,7 @@ from scrapy.utils.response import response_status_message
 
 from korpus.crawlers.law import defaults
 from korpus.crawlers.law.secret import mask_bytes, mask_text
+from korpus.crawlers.scrapy_run import robots_txt_unavailable
 
 SLOW_DOWN_CODES = {429, 503}
 
@@ -62,10 +63,11 @@ class BackoffRetryMiddleware(RetryMiddleware):
     def __init__(self, settings):
         super().__init__(settings)
         self.base = settings.getfloat("KORPUS_RETRY_BACKOFF_BASE", defaults.BACKOFF)
-        self.cap = settings.getfloat("KORPUS_RETRY_BACKOFF_MAX", 60.0)
+        self.cap = settings.getfloat("KORPUS_RETRY_BACKOFF_MAX", defaults.BACKOFF_MAX)
 
     async def process_response(self, request, response):
-        if request.meta.get("dont_retry", False) or response.status not in self.retry_http_codes:
+        if request.meta.get("dont_retry", False) or response.status not in self.retry_http_codes \
+                or robots_txt_unavailable(request, response.status):
             return response
         retry = self._retry_request(request, response_status_message(response.status))
         if retry is None:

@@ -65,7 +65,7 @@ def _refusal_from_json(body: bytes) -> str | None:
     return None
 
 
-def _refusal_from_xml(root: etree._Element) -> str | None:
+def refusal_from_xml(root: etree._Element) -> str | None:
     result = root.findtext("result")
     if result is None or root.find("totalCnt") is not None:
         return None
@@ -102,7 +102,7 @@ def check_response(body: bytes, content_type: str, expected_root: str, where: st
             "Stopped; nothing from it was stored.") from None
     if root.tag == expected_root:
         return root
-    refusal = _refusal_from_xml(root)
+    refusal = refusal_from_xml(root)
     if refusal:
         raise _api_error(where, refusal)
     text = " ".join("".join(root.itertext()).split())

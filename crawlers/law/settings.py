@@ -32,7 +32,7 @@ RETRY_TIMES = defaults.RETRIES
 # the API answers bursts with 404 as well as 429/5xx; all succeed on retry
 RETRY_HTTP_CODES = [404, 408, 429, 500, 502, 503, 504, 522, 524]
 KORPUS_RETRY_BACKOFF_BASE = defaults.BACKOFF
-KORPUS_RETRY_BACKOFF_MAX = 60.0
+KORPUS_RETRY_BACKOFF_MAX = defaults.BACKOFF_MAX
 
 COOKIES_ENABLED = False
 REFERRER_POLICY = "no-referrer"  # a Referer would carry the OC of the list URL

@@ -8,6 +8,7 @@ from scrapy.downloadermiddlewares.retry import RetryMiddleware, get_retry_reques
 from scrapy.utils.response import response_status_message
 
 from korpus.crawlers.news import defaults
+from korpus.crawlers.scrapy_run import robots_txt_unavailable
 
 
 class BackoffRetryMiddleware(RetryMiddleware):
@@ -23,7 +24,8 @@ class BackoffRetryMiddleware(RetryMiddleware):
         return mw
 
     async def process_response(self, request, response, spider=None):
-        if request.meta.get("dont_retry") or response.status not in self.retry_http_codes:
+        if request.meta.get("dont_retry") or response.status not in self.retry_http_codes \
+                or robots_txt_unavailable(request, response.status):
             return response
         await self._wait(request, response.headers.get(b"Retry-After"))
         return self._again(request, response_status_message(response.status)) or response

@@ -82,9 +82,11 @@ def mapped_record(row: Mapping[str, Any], fields: FieldMap, kind: str, source: s
 
 def missing_text(fields: FieldMap, row: Mapping[str, Any]) -> str:
     """Why a row has no text, for the problem message."""
+    keys = ", ".join(map(str, row)) or "none"
     if fields.text:
-        return f"no string field '{fields.text}'"
-    return f"no text field (looked for {', '.join(CANDIDATES['text'])}; set text_field)"
+        return f"no string field '{fields.text}' (keys: {keys}; name the text's with --text-field or text_field)"
+    return (f"no text field (looked for {', '.join(CANDIDATES['text'])}; keys: {keys}; "
+            "name the text's with --text-field or text_field)")
 
 
 def plain(value: Any) -> Any:

@@ -1,8 +1,9 @@
 """Law texts: ``korpus crawl law`` folders (Parquet shards) or saved lawService.do XML bodies.
 
-Saved bodies go through the crawler's own checks and assembler
+Saved bodies go through the crawler's own parser and assembler
 (:mod:`korpus.crawlers.law.responses`, :mod:`korpus.crawlers.law.assemble`), so a file read
-here gives the same document as the same body crawled.
+here gives the same document as the same body crawled; any other XML (a lawSearch.do
+list, a refusal) is a problem named in a reader's words.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from lxml import etree
 from korpus.core.schema import Record, make_id
 from korpus.core.stats import Stats
 from korpus.crawlers.law.assemble import assemble
-from korpus.crawlers.law.responses import ItemNotFound, ResponseRejected, check_response, parse_xml
+from korpus.crawlers.law.responses import parse_xml, refusal_from_xml
 from korpus.crawlers.law.targets import TARGETS
 from korpus.crawlers.readers.base import InputShard, Reader, expand_path
 from korpus.crawlers.readers.files import open_binary
@@ -50,11 +51,12 @@ class LawReader(Reader):
     def _record(self, data: bytes, shard: InputShard, stats: Stats) -> Record | None:
         try:
             root = parse_xml(data)
-            spec = TARGET_BY_ROOT.get(root.tag)
-            # The crawler's checks: API refusals, HTML pages and other roots are not documents.
-            root = check_response(data, "application/xml", spec.body_root if spec else "법령", shard.path)
-        except (etree.XMLSyntaxError, ResponseRejected, ItemNotFound) as err:
-            stats.problem(shard.path, f"not a law body: {err}; file skipped", source=self.kind)
+        except etree.XMLSyntaxError as err:
+            stats.problem(shard.path, f"not a law body: not XML ({err}); skipped", source=self.kind)
+            return None
+        spec = TARGET_BY_ROOT.get(root.tag)
+        if spec is None:
+            stats.problem(shard.path, not_a_body(root), source=self.kind)
             return None
         doc = assemble(root, spec.name, include_annex=bool(self.options["annex"]))
         native = native_id(root, spec.serial_field) or Path(shard.path).stem
@@ -62,6 +64,14 @@ class LawReader(Reader):
         date = doc.meta.get(spec.date_field) or _find(root, spec.date_field)
         return Record(id=make_id("law", f"{spec.name}/{native}"), source="law", title=doc.title or None,
                       text=doc.text, date=iso_date(date), meta=meta)
+
+
+def not_a_body(root) -> str:
+    """Why an XML file is not a saved lawService.do body, in a reader's words."""
+    refusal = refusal_from_xml(root)
+    said = f" (law.go.kr answered: {refusal[:200]})" if refusal else ""
+    bodies = ", ".join(f"<{tag}>" for tag in TARGET_BY_ROOT)
+    return f"not a law body: its root is <{root.tag}>{said}, a lawService.do body's is one of {bodies}; skipped"
 
 
 def native_id(root, serial_field: str) -> str:

@@ -1,21 +1,24 @@
 """Build configuration: sources and step options, from TOML and flags.
 
-Flags override the file. Every key is checked: a misspelt key is an error that
-names it and the file, never silently ignored.
+Flags override the file. Every key is checked: a misspelt key or a value of the
+wrong type is an error that names the file, the key, the value and what is
+allowed, never silently ignored.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import tomllib
+import typing
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import NoneType, UnionType
 from typing import Any
 
 from korpus.build.writers import WRITERS
 from korpus.cleaners.config import CleanConfig, FilterConfig, SplitConfig
 from korpus.core.errors import ConfigError
-from korpus.crawlers.readers import check_kind
+from korpus.crawlers.readers import check_kind, reader_for
 from korpus.dedup.config import DedupConfig
 
 
@@ -36,6 +39,7 @@ class BuildConfig:
     ray_address: str | None = None
     export_txt: str | None = None
     format: str | None = None  # writer (korpus.build.writers); None: from the --out name, else parquet
+    keep_work: bool = False  # keep the work folder after a finished build (a re-run then skips every shard)
     clean: CleanConfig = field(default_factory=CleanConfig)
     filter: FilterConfig = field(default_factory=FilterConfig)
     split: SplitConfig = field(default_factory=SplitConfig)
@@ -47,7 +51,7 @@ class BuildConfig:
 
 
 SECTIONS = {"clean": CleanConfig, "filter": FilterConfig, "split": SplitConfig, "dedup": DedupConfig}
-SCALAR_KEYS = ("out", "work_dir", "workers", "engine", "ray_address", "export_txt", "format")
+SCALAR_KEYS = ("out", "work_dir", "workers", "engine", "ray_address", "export_txt", "format", "keep_work")
 TOP_KEYS = {"source", *SCALAR_KEYS, *SECTIONS}
 
 
@@ -67,14 +71,16 @@ def load_config(path: str | Path | None) -> BuildConfig:
 def config_from_mapping(data: dict[str, Any], where: str = "config") -> BuildConfig:
     _check_keys(data, TOP_KEYS, where)
     cfg = BuildConfig()
+    hints = typing.get_type_hints(BuildConfig)
     for key in SCALAR_KEYS:
         if key in data:
+            check_type(data[key], hints[key], f"{where} {key}")
             setattr(cfg, key, data[key])
     if cfg.format is not None and cfg.format not in WRITERS:
         raise ConfigError(f"{where}: format {cfg.format!r}: unknown format (known: {', '.join(WRITERS)})")
     for name, cls in SECTIONS.items():
         if name in data:
-            setattr(cfg, name, dataclass_from(cls, data[name], f"{where} [{name}]"))
+            setattr(cfg, name, dataclass_from(cls, data[name], where, name))
     cfg.sources = [_source(s, f"{where} [[source]] #{i + 1}") for i, s in enumerate(data.get("source", []))]
     return cfg
 
@@ -85,6 +91,10 @@ def _source(entry: Any, where: str) -> SourceSpec:
     kind = entry["kind"]
     check_kind(kind, where)
     options = {k: v for k, v in entry.items() if k not in ("kind", "path")}
+    try:
+        reader_for(kind, **options)  # an option the reader does not take fails here, naming the file
+    except ConfigError as err:
+        raise ConfigError(f"{where}: {err}") from None
     return SourceSpec(kind, str(entry["path"]), options)
 
 
@@ -97,17 +107,66 @@ def parse_source_flag(value: str) -> SourceSpec:
     return SourceSpec(kind, path)
 
 
-def dataclass_from(cls: type, data: Any, where: str):
+def dataclass_from(cls: type, data: Any, where: str, section: str):
+    """A section's options from its TOML table: keys and types checked here, values by ``cls``."""
+    head = f"{where} [{section}]"
     if not isinstance(data, dict):
-        raise ConfigError(f"{where}: expected a table of options")
-    fields = {f.name: f for f in dataclasses.fields(cls)}
-    _check_keys(data, set(fields), where)
+        raise ConfigError(f"{head}: expected a table of options, got {data!r}")
+    _check_keys(data, {f.name for f in dataclasses.fields(cls)}, head)
+    hints = typing.get_type_hints(cls)
+    for key, value in data.items():
+        check_type(value, hints[key], f"{head} {key}")
     try:
         return cls(**data)
-    except ConfigError as err:  # a bad value, found by the section's own checks
-        raise ConfigError(f"{where}: {err}") from None
-    except TypeError as err:
-        raise ConfigError(f"{where}: {err}") from None
+    except ConfigError as err:  # a bad value, found by the section's own checks ("[dedup] threshold: ...")
+        message = str(err).removeprefix(f"[{section}] ")
+        raise ConfigError(f"{head} {message}") from None
+
+
+_TYPE_WORDS = {bool: "true or false", int: "a whole number", float: "a number", str: "a string"}
+
+
+def check_type(value: Any, hint: Any, where: str) -> None:
+    """A ConfigError naming ``where``, the value and the type wanted, unless ``value`` is a ``hint``.
+
+    >>> check_type(0.7, float, "[dedup] threshold"); check_type(["a"], list[str], "[split] keep_whole")
+    >>> check_type("0.7", float, "c.toml [dedup] threshold")
+    Traceback (most recent call last):
+    korpus.core.errors.ConfigError: c.toml [dedup] threshold: expected a number, got '0.7'
+    """
+    if not _is_a(value, hint):
+        raise ConfigError(f"{where}: expected {describe_type(hint)}, got {value!r}")
+
+
+def _is_a(value: Any, hint: Any) -> bool:
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin in (typing.Union, UnionType):
+        return any(_is_a(value, a) for a in args if a is not NoneType)
+    if origin is list or origin is tuple:
+        return isinstance(value, list | tuple) and all(_is_a(v, args[0]) for v in value)
+    if origin is dict:
+        return isinstance(value, dict) and all(_is_a(k, args[0]) and _is_a(v, args[1]) for k, v in value.items())
+    if hint is float:
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    if hint is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    return hint is Any or isinstance(value, hint)
+
+
+def describe_type(hint: Any) -> str:
+    """What a type hint allows, in words.
+
+    >>> describe_type(dict[str, str]), describe_type(list[str]), describe_type(str | None)
+    ('a table of strings', 'a list of strings', 'a string')
+    """
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin in (typing.Union, UnionType):
+        return " or ".join(describe_type(a) for a in args if a is not NoneType)
+    if origin is list or origin is tuple:
+        return "a list of " + describe_type(args[0]).removeprefix("a ") + "s"
+    if origin is dict:
+        return "a table of " + describe_type(args[1]).removeprefix("a ") + "s"
+    return _TYPE_WORDS.get(hint, getattr(hint, "__name__", str(hint)))
 
 
 def _check_keys(data: dict[str, Any], allowed: set[str], where: str) -> None:

@@ -20,6 +20,8 @@ def run_global_phase(config, map_paths: list[Path], work: Path, engine, stats: S
         sidecars = [gdir / f"sidecar-{i:05d}.parquet" for i in range(len(map_paths))]
         todo = [(sidecar_shard, (step, i, map_paths[i], sidecars[i]))
                 for i in range(len(map_paths)) if not sidecars[i].exists()]
+        if progress:
+            progress(step.name, len(map_paths) - len(todo), len(map_paths), Stats())
         for n, (_, result) in enumerate(engine.run(todo), start=1):
             stats.merge(Stats.from_dict(result))
             if progress:

@@ -30,6 +30,8 @@ def run_map_phase(config, shards, work: Path, engine, stats: Stats, progress) ->
             skipped += 1
         else:
             todo.append((map_shard, (shard, path, config)))
+    if progress:
+        progress("map", skipped, len(shards), Stats())  # the phase shows from its start
     for n, (_, result) in enumerate(engine.run(todo), start=1):
         shard_stats = Stats.from_dict(result)
         stats.merge(shard_stats)

@@ -8,7 +8,9 @@ shard counts as done only when its stats file exists:
 3. write   filter the dropped rows out and write the corpus (file or shards)
 
 The work folder is keyed by the inputs and step options, so a changed option
-starts a fresh build and an unchanged one resumes.
+starts a fresh build and an unchanged one resumes. A finished build moves the
+dedup reports beside the output and removes its work folder unless
+``keep_work`` (:mod:`korpus.build.finish`).
 """
 
 from __future__ import annotations
@@ -24,13 +26,14 @@ from korpus import __version__
 from korpus.build.config import BuildConfig, SourceSpec
 from korpus.build.dedup_phase import run_global_phase
 from korpus.build.engines import make_engine
+from korpus.build.finish import move_reports, remove_work
 from korpus.build.map_phase import run_map_phase
 from korpus.build.sample import sample_sources
 from korpus.build.write_phase import write_output
 from korpus.build.writers import Output, resolve_output
 from korpus.core.errors import InputError
 from korpus.core.io import remove_temp_files, write_text_atomic
-from korpus.core.layout import stats_file_for
+from korpus.core.layout import WORK_DIR_NAME, reports_dir_for, stats_file_for
 from korpus.core.stats import Stats
 from korpus.crawlers.readers import InputShard, reader_for
 
@@ -47,6 +50,8 @@ class BuildResult:
     seconds: float = 0.0
     stats_path: Path | None = None
     phases: dict[str, float] = field(default_factory=dict)
+    reports_dir: Path | None = None
+    sources: list[SourceSpec] = field(default_factory=list)
 
 
 def build(config: BuildConfig, progress: Progress | None = None) -> BuildResult:
@@ -60,6 +65,7 @@ def build(config: BuildConfig, progress: Progress | None = None) -> BuildResult:
     stats = Stats()
     phases: dict[str, float] = {}
 
+    finished = False
     try:
         t = time.perf_counter()
         map_paths, skipped = run_map_phase(config, shards, work, engine, stats, progress)
@@ -72,11 +78,16 @@ def build(config: BuildConfig, progress: Progress | None = None) -> BuildResult:
         t = time.perf_counter()
         stats_path = write_output(config, output, map_paths, drop_files, engine, stats, progress)
         phases["write"] = time.perf_counter() - t
+        finished = True
     finally:
-        engine.close()
+        engine.close(wait=finished)  # interrupted or failed: stop the workers now, not after their tasks
     stats.seconds.update({f"phase:{k}": v for k, v in phases.items()})
     write_text_atomic(stats_path, stats.to_json())  # again, now with the write phase's time
-    return BuildResult(output.path, stats, len(shards), skipped, work, time.perf_counter() - t0, stats_path, phases)
+    reports = move_reports(work, reports_dir_for(output.path, output.as_dir))
+    if not config.keep_work:
+        remove_work(work)
+    return BuildResult(output.path, stats, len(shards), skipped, work, time.perf_counter() - t0, stats_path, phases,
+                       reports, sources)
 
 
 def plan_shards(sources: list[SourceSpec]) -> list[InputShard]:
@@ -94,7 +105,7 @@ def work_dir_for(config: BuildConfig, output: Output, shards: list[InputShard]) 
     }
     digest = hashlib.sha256(json.dumps(key, sort_keys=True, default=str).encode()).hexdigest()[:12]
     # Not keyed by format: a rebuild in another format reuses the map and dedup shards.
-    base = Path(config.work_dir) if config.work_dir else output.path.parent / ".korpus-work"
+    base = Path(config.work_dir) if config.work_dir else output.path.parent / WORK_DIR_NAME
     return base / f"{output.stem or 'corpus'}-{digest}"
 
 

@@ -4,7 +4,7 @@ A file output (``X.parquet``, ``X.jsonl.gz``) streams every shard into one file;
 a folder output writes ``part-00000<suffix>``... in parallel. The writer only
 encodes (:mod:`korpus.build.writers`); dropping, counting and the atomic rename
 happen here, the same for every format. Build stats go beside the output
-(``X.stats.json`` or ``DIR/_stats.json``), written last: a corpus without its
+(``X.stats.json`` beside ``X.parquet`` or folder ``X/``), written last: a corpus without its
 stats file is not finished.
 """
 
@@ -30,6 +30,8 @@ from korpus.core.steps import SENTENCE_DROPS
 
 def write_output(config, output: Output, map_paths: list[Path], drop_files: list[Path], engine, stats: Stats,
                  progress) -> Path:
+    if progress:
+        progress("write", 0, len(map_paths), Stats())
     if output.as_dir:
         _write_dir(output, map_paths, drop_files, engine, stats, progress)
     else:

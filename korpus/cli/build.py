@@ -8,6 +8,7 @@ import typer
 
 from korpus.build.writers import DEFAULT_FORMAT, WRITERS
 from korpus.cli.options import engine_option, ray_address_option, workers_option
+from korpus.core.errors import KorpusError
 from korpus.crawlers.readers import READERS
 
 FORMAT_HELP = (f"Output format: {', '.join(WRITERS)} (default {DEFAULT_FORMAT}); a file --out name says it "
@@ -26,6 +27,9 @@ def register(app: typer.Typer) -> None:
                                 help="X.parquet or X.jsonl[.gz|.zst] for one file, DIR/ for part-00000... shards."),
         fmt: str = typer.Option(None, "--format", "-f", help=FORMAT_HELP),
         work_dir: Path = typer.Option(None, "--work-dir", help="Intermediate shards (default: .korpus-work/ beside --out)."),
+        keep_work: bool = typer.Option(None, "--keep-work/--no-keep-work",
+                                       help="Keep the work folder after a finished build (it is removed by default; "
+                                            "a killed build always keeps it to resume)."),
         workers: int = workers_option(None),
         engine: str = engine_option(None),
         ray_address: str = ray_address_option(),
@@ -42,6 +46,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Read sources, clean, split into sentences, deduplicate and write a Parquet (or JSONL) corpus."""
         from korpus.build.config import load_config, parse_source_flag
+        from korpus.build.finish import empty_corpus_reason
         from korpus.build.run import build as run_build
         from korpus.cli.progress import BuildProgress
         from korpus.crawlers.readers import apply_reader_flags
@@ -52,7 +57,8 @@ def register(app: typer.Typer) -> None:
         apply_reader_flags(cfg.sources, {"text_field": text_field, "id_field": id_field, "title_field": title_field,
                                          "date_field": date_field, "encoding": encoding})
         for name, value in (("out", out), ("format", fmt), ("work_dir", work_dir), ("workers", workers),
-                            ("engine", engine), ("ray_address", ray_address), ("export_txt", export_txt)):
+                            ("engine", engine), ("ray_address", ray_address), ("export_txt", export_txt),
+                            ("keep_work", keep_work)):
             if value is not None:
                 setattr(cfg, name, str(value) if isinstance(value, Path) else value)
         if splitter:
@@ -63,3 +69,6 @@ def register(app: typer.Typer) -> None:
         with BuildProgress() as progress:
             result = run_build(cfg, progress=progress.update)
         BuildProgress.summary(result)
+        reason = empty_corpus_reason(result.stats, result.sources)
+        if reason:
+            raise KorpusError(f"{result.out}: {reason}")

@@ -25,7 +25,7 @@ def register(group: typer.Typer) -> None:
         delay: float = typer.Option(defaults.DELAY, "--delay", help="Minimum seconds between requests (AutoThrottle adapts above it)."),
         timeout: float = typer.Option(defaults.TIMEOUT, "--timeout", help="Seconds before a request times out (then it is retried)."),
         retries: int = typer.Option(defaults.RETRIES, "--retries", help="Retries per request for 404/429/5xx and time-outs."),
-        backoff: float = typer.Option(defaults.BACKOFF, "--backoff", help="First retry wait in seconds; doubles each retry (max 60)."),
+        backoff: float = typer.Option(defaults.BACKOFF, "--backoff", help=f"First retry wait in seconds; doubles each retry (at most {defaults.BACKOFF_MAX:g})."),
         batch_size: int = typer.Option(defaults.BATCH_SIZE, "--batch-size", help="Documents per shard: a kill loses at most this many."),
         flush_seconds: float = typer.Option(defaults.FLUSH_SECONDS, "--flush-seconds", help="Also write a shard at least this often."),
         display: int = typer.Option(defaults.DISPLAY, "--display", help="List page size (the API allows up to 100)."),

@@ -20,7 +20,7 @@ def register(app: typer.Typer) -> None:
                                              help="Write an HTML report with plots here."),
         build_stats: Path | None = typer.Option(
             None, "--build-stats",
-            help="The build's stats JSON (default: X.stats.json beside X.parquet, DIR/_stats.json)."),
+            help="The build's stats JSON (default: X.stats.json beside X.parquet or folder X/)."),
         quiet: bool = typer.Option(False, "--quiet", "-q", help="No terminal tables."),
     ) -> None:
         """Count a corpus per source and compare it with the KR-BERT-MEDIUM targets."""

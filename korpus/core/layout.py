@@ -1,4 +1,10 @@
-"""Where a corpus keeps its files: the parts, and the stats written beside them."""
+"""Where a corpus keeps its files: the parts, and the stats and reports written beside them.
+
+A folder output holds only its part files, so ``pl.read_parquet("corpus/")``,
+pyarrow datasets and ``datasets.load_dataset`` read it as it is; the stats and
+reports go next to the folder (``corpus.stats.json``, ``corpus.reports/``),
+as they go next to a file output (``c.stats.json`` for ``c.parquet``).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +14,7 @@ from pathlib import Path
 from korpus.core.io import TMP_PREFIX
 
 COMPRESSION_SUFFIXES = (".gz", ".zst")  # those a corpus file may add after its format
+WORK_DIR_NAME = ".korpus-work"  # a build's default work folder, beside its output
 
 
 def corpus_stem(out: Path) -> str:
@@ -22,9 +29,23 @@ def corpus_stem(out: Path) -> str:
     return Path(name).stem
 
 
+def output_stem(out: Path, as_dir: bool) -> str:
+    """A folder's name as it is, a file's without its format suffixes.
+
+    >>> output_stem(Path("out/c.v2"), True), output_stem(Path("out/c.v2.parquet"), False)
+    ('c.v2', 'c.v2')
+    """
+    return out.name if as_dir else corpus_stem(out)
+
+
 def stats_file_for(out: Path, as_dir: bool) -> Path:
-    """Where a build's stats go: ``DIR/_stats.json``, or ``X.stats.json`` beside file ``X.<format>``."""
-    return out / "_stats.json" if as_dir else out.with_name(corpus_stem(out) + ".stats.json")
+    """Where a build's stats go: ``X.stats.json`` beside folder ``X/`` or file ``X.<format>``."""
+    return out.with_name(output_stem(out, as_dir) + ".stats.json")
+
+
+def reports_dir_for(out: Path, as_dir: bool) -> Path:
+    """Where a build's dedup reports go: ``X.reports/`` beside the output."""
+    return out.with_name(output_stem(out, as_dir) + ".reports")
 
 
 def corpus_files(path: str | os.PathLike) -> list[Path]:

@@ -51,6 +51,18 @@ class Stats:
     def total(self, stage: str, key: str) -> int:
         return sum(per.get(key, 0) for per in self.counts.get(stage, {}).values())
 
+    def drops(self) -> dict[str, dict[str, int]]:
+        """Stage -> reason -> documents dropped, summed over the sources."""
+        out: dict[str, dict[str, int]] = {}
+        for stage, per_source in self.counts.items():
+            for keys in per_source.values():
+                for key, n in keys.items():
+                    if key.startswith("dropped:") and n:
+                        reasons = out.setdefault(stage, {})
+                        reason = key.removeprefix("dropped:")
+                        reasons[reason] = reasons.get(reason, 0) + n
+        return out
+
     def merge(self, other: Stats) -> Stats:
         for stage, per_source in other.counts.items():
             for source, keys in per_source.items():

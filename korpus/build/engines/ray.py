@@ -36,7 +36,7 @@ class RayEngine:
                 yield refs.pop(ref), self.ray.get(ref)
 
 
-    def close(self) -> None:
+    def close(self, wait: bool = True) -> None:
         """The cluster outlives the build; nothing to release here."""
 
 

@@ -83,6 +83,11 @@ def resolve_output(out: str, fmt: str | None = None) -> Output:
     if fmt is not None:
         writer_for(fmt)
     if named is None:
+        if Path(out).exists() and not Path(out).is_dir():
+            suffixes = ", ".join(w.suffix for w in WRITERS.values())
+            raise ConfigError(f"--out {out}: a file exists there, and a name without a corpus suffix ({suffixes}) "
+                              f"means a folder; name a file ({corpus_stem(Path(out))}.parquet) or a new folder "
+                              f"(sentences one per line: --export-txt {out})")
         return Output(Path(out), writer_for(fmt or DEFAULT_FORMAT), as_dir=True)
     if fmt is not None and named != fmt and not named.startswith(fmt + "."):
         raise ConfigError(f"--out {out} is a {named} file name but --format is {fmt}: "

@@ -18,5 +18,5 @@ class ParquetWriter:
     def write(self, batches: Iterable[pa.RecordBatch], path: Path) -> None:
         with parquet_writer(path) as writer:
             for batch in batches:
-                writer.write_table(pa.Table.from_batches([batch], CORPUS_SCHEMA), row_group_size=ROW_GROUP_ROWS)
-            writer.write_table(CORPUS_SCHEMA.empty_table())
+                if batch.num_rows:  # an empty row group breaks HF datasets; no rows leaves none
+                    writer.write_table(pa.Table.from_batches([batch], CORPUS_SCHEMA), row_group_size=ROW_GROUP_ROWS)
