@@ -9,12 +9,13 @@ from __future__ import annotations
 import io
 
 import numpy as np
-from matplotlib import colormaps
+from matplotlib import colormaps, rc_context
 from matplotlib.figure import Figure
 
 from korpus.corpus_stats.build_stats import FUNNEL
 from korpus.corpus_stats.compare import fmt_metric
 from korpus.corpus_stats.distribution import histogram_edges
+from korpus.corpus_stats.fonts import plot_settings
 from korpus.corpus_stats.report import TOTAL, Report
 from korpus.corpus_stats.scripts import SCRIPTS, shares
 
@@ -35,17 +36,18 @@ def png(fig: Figure) -> bytes:
 
 
 def all_plots(report: Report) -> dict[str, bytes]:
-    """Title -> PNG for every plot the report has data for."""
-    plots = {
-        "Against the targets": targets_plot(report),
-        "Composition by source": composition_plot(report),
-        "Sentence length by source": lengths_plot(report, "sentence_characters", "sentence"),
-        "Document length by source": lengths_plot(report, "document_characters", "document"),
-        "Scripts by source": scripts_plot(report),
-    }
-    if report.funnel:
-        plots["Build funnel: read, cleaned, deduplicated"] = funnel_plot(report)
-    return {title: png(fig) for title, fig in plots.items() if fig is not None}
+    """Title -> PNG for every plot the report has data for, Korean drawn in a Korean font."""
+    with rc_context(plot_settings()):
+        plots = {
+            "Against the targets": targets_plot(report),
+            "Composition by source": composition_plot(report),
+            "Sentence length by source": lengths_plot(report, "sentence_characters", "sentence"),
+            "Document length by source": lengths_plot(report, "document_characters", "document"),
+            "Scripts by source": scripts_plot(report),
+        }
+        if report.funnel:
+            plots["Build funnel: read, cleaned, deduplicated"] = funnel_plot(report)
+        return {title: png(fig) for title, fig in plots.items() if fig is not None}
 
 
 def targets_plot(report: Report) -> Figure | None:

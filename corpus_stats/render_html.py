@@ -9,13 +9,14 @@ from pathlib import Path
 from korpus.core.io import write_text_atomic
 from korpus.corpus_stats.build_stats import FUNNEL
 from korpus.corpus_stats.compare import fmt_bytes, fmt_metric, projection_rows
+from korpus.corpus_stats.fonts import CSS_FONT_STACK
 from korpus.corpus_stats.plots import all_plots
 from korpus.corpus_stats.report import TOTAL, Report
 from korpus.corpus_stats.scripts import SCRIPTS, shares
 
 PCTS = (5, 25, 50, 75, 95, 99)
 CSS = """
-body { font-family: system-ui, sans-serif; margin: 2em auto; padding: 0 1.5em; max-width: 70em; color: #222; }
+body { font-family: FONTS; margin: 2em auto; padding: 0 1.5em; max-width: 70em; color: #222; }
 table { border-collapse: collapse; margin: 0.5em 0 1.5em; font-size: 0.9em; }
 th, td { border-bottom: 1px solid #ddd; padding: 0.25em 0.7em; text-align: right; }
 th:first-child, td:first-child, table.targets td:last-child, table.targets th:last-child { text-align: left; }
@@ -23,7 +24,7 @@ tr.total td { font-weight: bold; border-top: 2px solid #999; }
 .met { color: #2a7d2a; } .missed { color: #c0392b; font-weight: bold; }
 img { max-width: 100%; display: block; margin: 0.5em 0 2em; }
 .note { color: #666; }
-"""
+""".replace("FONTS", CSS_FONT_STACK)
 
 
 def write_html(report: Report, path: str | Path) -> None:

@@ -229,3 +229,29 @@ def test_a_bucket_name_error_says_what_a_name_may_be(tmp_path):
     with pytest.raises(ConfigError, match=r"--bucket 'gs://x': want gs://BUCKET\[/path\]; a bucket name is 3-63 "):
         LaunchConfig(records=tmp_path, bucket="gs://x").validate()
     LaunchConfig(records=tmp_path, bucket="gs://abc/runs").validate()
+
+
+def test_korean_labels_are_drawn_with_a_korean_font(tmp_path):
+    """The plots' sans-serif is NanumGothic, and plots with Korean source names warn of no missing glyph."""
+    import warnings
+
+    from matplotlib import font_manager, rc_context
+
+    from korpus.core.schema import Record, records_to_table
+    from korpus.corpus_stats import make_report
+    from korpus.corpus_stats.fonts import korean_font_path, plot_settings
+    from korpus.corpus_stats.plots import all_plots
+    from korpus.corpus_stats.render_html import render_html
+
+    assert korean_font_path() is not None, "the Korean font package (koreanize-matplotlib) is not installed"
+    with rc_context(plot_settings()):
+        assert Path(font_manager.findfont(font_manager.FontProperties(family=["sans-serif"]))) == korean_font_path()
+    path = tmp_path / "c.parquet"
+    pq.write_table(records_to_table([Record(id=f"x/{i}", source=src, text="가나 다라 마바 사아", sentences=["가나"])
+                                     for i, src in enumerate(["뉴스", "댓글", "법령"])]), path)
+    report = make_report(path)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert all_plots(report)
+    assert not [w for w in caught if "missing from font" in str(w.message)]
+    assert '"Malgun Gothic"' in render_html(report)
