@@ -9,7 +9,9 @@ unused sentences are "put back"; the pair is truncated one token at a time from
 the longer side, at a random end; then ``round(15%)`` of the tokens (at most
 ``max_predictions_per_seq``, never ``[CLS]``/``[SEP]``) are chosen uniformly for
 prediction (whole words with whole-word masking) and replaced 80% by
-``[MASK]``, 10% kept, 10% by a uniformly random vocabulary id. Finally all
+``[MASK]``, 10% kept, 10% by a uniformly random ordinary token (upstream draws
+from the whole vocabulary, so a ``[SEP]`` or ``[CLS]`` could land mid-input;
+here never a special or other ``[bracketed]`` token). Finally all
 instances of the shard are shuffled.
 
 What differs is how, not what:
@@ -70,6 +72,7 @@ class TokenIds:
     mask: int
     vocab_size: int
     continuation: tuple[bool, ...] = ()  # per id: is a ``##`` piece (whole-word masking)
+    ordinary: tuple[int, ...] = ()  # the ids a random replacement draws from: no [CLS], [SEP], [PAD]...
 
 
 class Document(NamedTuple):
@@ -181,8 +184,12 @@ class InstanceMaker:
         params.check()
         if params.do_whole_word_mask and len(token_ids.continuation) != token_ids.vocab_size:
             raise ValueError("whole-word masking needs the continuation flag of every id")
+        specials = {token_ids.cls, token_ids.sep, token_ids.mask}
+        if not token_ids.ordinary or specials & set(token_ids.ordinary):
+            raise ValueError("random replacement needs the ordinary token ids, without [CLS], [SEP], [MASK]")
         self.p = params
         self.t = token_ids
+        self.ordinary = np.asarray(token_ids.ordinary, dtype=np.int64)
 
     def create_training_instances(self, docs: list[Document], rng: random.Random,
                                   gen: np.random.Generator, out: InstanceBuffer) -> list[int]:
@@ -275,7 +282,7 @@ class InstanceMaker:
         labels = np.zeros((n, P), dtype=ids.dtype)
         labels[taken] = ids[rows, cols]
         draw = gen.random((n, P))
-        random_ids = gen.integers(0, self.t.vocab_size, size=(n, P))
+        random_ids = self.ordinary[gen.integers(0, len(self.ordinary), size=(n, P))]
         replaced = np.where(draw < 0.8, self.t.mask, np.where(draw < 0.9, labels, random_ids))
         ids[rows, cols] = replaced[taken]
         block["positions"][:n] = positions

@@ -23,6 +23,7 @@ from korpus.pretrain.shards import STAGE
 FORMAT = "korpus-pretrain/1"
 RECORDS_DIR = "records"
 REPORTS_DIR = "shards"
+RANDOM_FROM = "ordinary tokens: never [PAD], [UNK], [CLS], [SEP], [MASK] or another [bracketed] token"
 FEATURE_SPEC = {
     "input_ids": ["int64", "max_seq_length"],
     "input_mask": ["int64", "max_seq_length"],
@@ -73,6 +74,7 @@ def fingerprint(params: InstanceParams, seed: int, shard_bytes: int, vocab_sha: 
         "params": asdict(params),
         "seed": seed,
         "shard_bytes": shard_bytes,
+        "random_from": RANDOM_FROM,
         "vocab_sha256": vocab_sha,
         "inputs": [(Path(i["path"]).name, i["sha256"]) for i in inputs],
         "software": _versions(),
@@ -104,7 +106,7 @@ def build_manifest(out: Path, corpus, vocab, params: InstanceParams, seed: int,
             "random_seed": seed,
             "shard_bytes": shard_bytes,
             "random_next_probability": 0.5,
-            "mask_replace": {"[MASK]": 0.8, "keep": 0.1, "random": 0.1},
+            "mask_replace": {"[MASK]": 0.8, "keep": 0.1, "random": 0.1, "random_from": RANDOM_FROM},
             "tokenizer": "HF tokenizers BERT WordPiece (BertNormalizer clean_text, "
                          "handle_chinese_chars, lowercase=False, strip_accents=False; "
                          "no added special tokens)",

@@ -164,22 +164,41 @@ class _Plan:
 
 
 def plan_shards(files: list[Path], shard_bytes: int) -> list[ShardTask]:
-    """Cut the corpus into shards of about ``shard_bytes`` of sentence text (rows in file order).
+    """Cut the corpus into equal shards of at most about ``shard_bytes`` of sentence text (rows in file order).
 
-    Reads only the ``sentences`` column, to measure it; a task holds row ranges, not rows.
+    As few shards as ``shard_bytes`` allows, each the same share of the corpus, so
+    no small last shard leaves a worker idle. Reads only the ``sentences``
+    column (twice: to measure the total, then to cut); a task holds row ranges, not rows.
     """
-    plan = _Plan(shard_bytes)
+    total = sum(int(row_bytes.sum()) for path in files for _, row_bytes in _sentence_bytes(path))
+    plan = _Plan(balanced_shard_bytes(total, shard_bytes))
     for path in files:
-        pf, _ = _open_corpus_file(path)
-        row = 0
-        try:
-            for batch in pf.iter_batches(batch_size=READ_BATCH_ROWS, columns=["sentences"]):
-                plan.add(path, row, _row_bytes(batch.column("sentences")))
-                row += len(batch)
-        except (OSError, pa.ArrowException) as err:
-            raise InputError(path, f"cannot read rows after row {row}: {err}") from err
+        for row, row_bytes in _sentence_bytes(path):
+            plan.add(path, row, row_bytes)
     plan.close_shard()
     return plan.tasks
+
+
+def balanced_shard_bytes(total: int, shard_bytes: int) -> int:
+    """The size that cuts ``total`` into the fewest equal shards of at most ``shard_bytes``.
+
+    >>> balanced_shard_bytes(65, 64), balanced_shard_bytes(128, 64), balanced_shard_bytes(10, 64)
+    (33, 64, 10)
+    """
+    shards = max(1, -(-total // shard_bytes))
+    return max(1, -(-total // shards))
+
+
+def _sentence_bytes(path: Path) -> Iterator[tuple[int, np.ndarray]]:
+    """(first row, sentence bytes of each row) per batch of a corpus file."""
+    pf, _ = _open_corpus_file(path)
+    row = 0
+    try:
+        for batch in pf.iter_batches(batch_size=READ_BATCH_ROWS, columns=["sentences"]):
+            yield row, _row_bytes(batch.column("sentences"))
+            row += len(batch)
+    except (OSError, pa.ArrowException) as err:
+        raise InputError(path, f"cannot read rows after row {row}: {err}") from err
 
 
 def read_shard(task: ShardTask) -> pa.Table:
@@ -242,6 +261,7 @@ class ShardWorker:
             cls=vocab.cls_id, sep=vocab.sep_id, mask=vocab.mask_id, vocab_size=vocab.size,
             continuation=tuple(vocab.continuation_mask().tolist())
             if config.params.do_whole_word_mask else (),
+            ordinary=vocab.ordinary_ids(),
         ))
 
     def documents(self, table: pa.Table, stats: Stats) -> tuple[list[Document], list[str]]:

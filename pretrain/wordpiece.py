@@ -64,6 +64,10 @@ class Vocab:
     def special_ids(self) -> dict[str, int]:
         return {tok: self.id(tok) for tok in SPECIALS}
 
+    def ordinary_ids(self) -> tuple[int, ...]:
+        """Ids of the tokens text can produce: not the specials nor other ``[bracketed]`` ones (``[unused1]``)."""
+        return tuple(i for i, t in enumerate(self.tokens) if not (t.startswith("[") and t.endswith("]")))
+
 
 def load_vocab(path: str | os.PathLike) -> Vocab:
     """Read and check a vocab.txt: specials present, ``[PAD]`` = 0, no duplicates."""

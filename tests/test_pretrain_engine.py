@@ -47,6 +47,19 @@ def test_tasks_are_small_references_that_read_back_every_row_once(tmp_path):
     assert rows.column("source").to_pylist() == whole.column("source").to_pylist()
 
 
+def test_shards_are_balanced_by_size(tmp_path):
+    """Just over one shard's worth: two halves, not a full shard and a sliver that idles a worker."""
+    files = corpus_files(tmp_path)
+    total = sum(len(s.encode("utf-8")) for f in files
+                for sentences in pq.read_table(f, columns=["sentences"]).column("sentences").to_pylist()
+                for s in sentences)
+    tasks = plan_shards(files, shard_bytes=int(total * 0.9))
+    sizes = [sum(len(s.encode("utf-8")) for row in read_shard(t).column("sentences").to_pylist() for s in row)
+             for t in tasks]
+    assert len(tasks) == 2 and sum(sizes) == total
+    assert min(sizes) > 0.4 * total, sizes
+
+
 def test_a_rerun_resumes_and_sweeps_a_killed_runs_temp_files(tmp_path):
     corpus = write_corpus(tmp_path / "c.parquet", make_documents())
     vocab = write_vocab(tmp_path / "vocab.txt")

@@ -41,7 +41,8 @@ def unique_token_docs(n_docs: int, sentences: tuple[int, int], tokens: tuple[int
 
 
 def run(docs, params: InstanceParams, vocab_size: int, seed: int = 1, continuation=()):
-    maker = InstanceMaker(params, TokenIds(CLS, SEP, MASK, vocab_size, tuple(continuation)))
+    maker = InstanceMaker(params, TokenIds(CLS, SEP, MASK, vocab_size, tuple(continuation),
+                                           ordinary=tuple(range(FIRST_TOKEN, vocab_size))))
     buffer = InstanceBuffer(params.max_seq_length, params.max_predictions_per_seq, vocab_size)
     order = maker.create_training_instances(list(docs), random.Random(seed),
                                             np.random.default_rng(seed), buffer)
@@ -188,12 +189,29 @@ def test_masking_properties_over_many_instances():
                 outcome["keep"] += 1
             else:
                 outcome["random"] += 1
-                assert 0 <= masked[p] < vocab_size
+                assert FIRST_TOKEN <= masked[p] < vocab_size  # an ordinary token, never a special
     total = sum(outcome.values())
     assert total > 20000
     assert abs(outcome["mask"] / total - 0.8) < 0.015
     assert abs(outcome["keep"] / total - 0.1) < 0.01
     assert abs(outcome["random"] / total - 0.1) < 0.01
+
+
+def test_random_replacement_never_puts_a_special_token_mid_input():
+    """A small vocabulary, a third of it specials and [unusedN]: random replacements are ordinary tokens."""
+    rng = random.Random(4)
+    vocab_size = FIRST_TOKEN + 20
+    docs = [Document(np.array([rng.randrange(FIRST_TOKEN, vocab_size) for _ in range(200)], dtype=np.int32),
+                     list(range(0, 201, 20)), 0) for _ in range(40)]
+    cols, _ = run(docs, InstanceParams(dupe_factor=5), vocab_size)
+    replaced = 0
+    for i in range(len(cols["n_tokens"])):
+        ids, orig = cols["ids"][i, :cols["n_tokens"][i]], originals(cols, i)
+        assert ids[0] == CLS and (ids == CLS).sum() == 1 and (ids == SEP).sum() == 2 and ids[-1] == SEP
+        changed = (ids != orig) & (ids != MASK)
+        replaced += int(changed.sum())
+        assert (ids[changed] >= FIRST_TOKEN).all()
+    assert replaced > 500  # enough draws that a whole-vocabulary draw would have hit a special
 
 
 def test_masked_positions_are_uniform_over_candidates():
