@@ -190,3 +190,37 @@ def test_stride_shards_report_a_truncated_file_once(tmp_path, small_ranges):
     shards, _ = read_all(path, stats)
     assert len(shards) == 2 and shards[0].hint("stride") == (0, 2)
     assert [p["path"] for p in stats.problems] == [str(path)]
+
+
+JAWIKI_HEAD = """<mediawiki xmlns="http://www.mediawiki.org/xml/export-0.11/" xml:lang="ja">
+  <siteinfo>
+    <sitename>Wikipedia</sitename>
+    <namespaces>
+      <namespace key="-2" case="first-letter">メディア</namespace>
+      <namespace key="0" case="first-letter" />
+      <namespace key="6" case="first-letter">ファイル</namespace>
+      <namespace key="14" case="first-letter">Category</namespace>
+    </namespaces>
+  </siteinfo>
+"""
+
+
+@pytest.mark.parametrize("layout", ["plain", "multistream"])
+def test_namespaces_come_from_siteinfo_and_unknown_ones_by_their_image_options(tmp_path, layout, small_ranges):
+    text = ("東京は日本の首都である。\n[[ファイル:Tokyo.jpg|thumb|right|400px|東京の夜景]]\n"
+            "[[画像:Shibuya.png|サムネイル|left|渋谷の交差点]]\n[[メディア:Song.ogg|歌]]\n"
+            "[[ウィキペディア:方針|方針]]を読む。\n[[Category:日本の都市]]")
+    pages = [page_xml(i, f"記事{i}", text) for i in range(1, 40)]
+    if layout == "plain":
+        dump = tmp_path / "jawiki-latest-pages-articles.xml"
+        dump.write_bytes((JAWIKI_HEAD + "".join(pages) + "</mediawiki>\n").encode("utf-8"))
+    else:
+        dump = tmp_path / "jawiki-latest-pages-articles-multistream.xml.bz2"
+        blobs = [bz2.compress(JAWIKI_HEAD.encode())]
+        blobs += [bz2.compress("".join(pages[i:i + 5]).encode()) for i in range(0, len(pages), 5)]
+        dump.write_bytes(b"".join([*blobs, bz2.compress(b"</mediawiki>\n")]))
+    shards, recs = read_all(dump)
+    assert len(recs) == 39 and (layout == "plain" or len(shards) > 1)
+    for rec in recs:
+        assert rec.text == "東京は日本の首都である。\n方針を読む。", rec.text
+    assert wiki.namespaces_of(dump).media >= {"ファイル", "メディア", "file", "파일"}

@@ -5,7 +5,9 @@ parsed on its own with lxml (no DTD, no entities, no network): nothing
 outside a page is ever parsed, so a dump can be entered at any bz2 stream or
 byte offset, and a hostile DOCTYPE has nothing to expand. A shard owns the
 pages whose ``<page>`` starts inside its range and finishes the last one past
-its end. Articles are ``<ns>0</ns>`` (titles with ':' stay); redirects go.
+its end. Articles are ``<ns>0</ns>`` (titles with ':' stay); redirects go. The
+file and category namespaces come from the dump's ``<siteinfo>``
+(:mod:`korpus.crawlers.readers.wiki_namespaces`).
 
 Shards: plain XML by byte range; multistream bz2 by stream ranges (index or
 scan, see ``multistream.py``); a single-stream bz2 or gzip dump by page
@@ -27,6 +29,7 @@ from korpus.crawlers.readers.base import InputShard, Reader, expand_path
 from korpus.crawlers.readers.files import note_file
 from korpus.crawlers.readers.multistream import stream_cuts
 from korpus.crawlers.readers.streams import compression_of, open_source
+from korpus.crawlers.readers.wiki_namespaces import KOWIKI, Namespaces, namespaces_of
 from korpus.crawlers.readers.wikitext import wikitext_to_plain
 
 REDIRECT = re.compile(r"\s*#(넘겨주기|redirect)", re.IGNORECASE)
@@ -79,7 +82,7 @@ class WikiReader(Reader):
         # Stride shards all read the whole file: only the first reports damage to the file itself.
         problem = self._problem(shard, stats) if k == 0 else None
         src = open_source(shard.path, shard.start, shard.end, problem)
-        convert = _PageConverter(shard.path, stats, self.kind)
+        convert = _PageConverter(shard.path, stats, self.kind, namespaces_of(shard.path))
         for n, (raw, offset) in enumerate(iter_page_bytes(src, problem)):
             if n % stride == k:
                 rec = convert(raw, offset)
@@ -95,8 +98,8 @@ class WikiReader(Reader):
 class _PageConverter:
     """One page's XML to a record, or None (counted) for non-articles, redirects and bad pages."""
 
-    def __init__(self, path: str, stats: Stats, source: str):
-        self.path, self.stats, self.source = path, stats, source
+    def __init__(self, path: str, stats: Stats, source: str, namespaces: Namespaces = KOWIKI):
+        self.path, self.stats, self.source, self.namespaces = path, stats, source, namespaces
         self.parser = page_parser()
         match = WIKI_NAME.match(Path(path).name)
         self.base_url = f"https://{match.group(1) if match else 'ko'}.wikipedia.org/wiki?curid="
@@ -120,7 +123,7 @@ class _PageConverter:
             self._bad(raw, offset, "no page id")
             return None
         try:
-            plain = wikitext_to_plain(text)
+            plain = wikitext_to_plain(text, self.namespaces)
         except Exception as err:  # a tokenizer failure must not end the dump
             self._bad(raw, offset, f"wikitext not convertible ({type(err).__name__}: {err})")
             return None

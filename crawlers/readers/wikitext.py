@@ -20,9 +20,8 @@ import re
 from mwparserfromhell.parser import tokens as T
 from mwparserfromhell.parser import use_c
 
-# Namespaces whose links are not text: files, images and categories.
-MEDIA_NS = frozenset({"파일", "그림", "file", "image", "이미지", "미디어", "media"})
-CATEGORY_NS = frozenset({"분류", "category"})
+from korpus.crawlers.readers.wiki_namespaces import KOWIKI, Namespaces, looks_like_media
+
 # Interlanguage links: [[en:Seoul]], [[zh-min-nan:...]] (a leading ':' makes an inline link).
 INTERLANGUAGE = re.compile(r"[a-z]{2,3}(?:-[a-z0-9]+)*\Z")
 
@@ -68,8 +67,8 @@ def _new_tokenizer():
 _TOKENIZER = _new_tokenizer()
 
 
-def wikitext_to_plain(text: str) -> str:
-    """Wikitext to paragraphs of plain text, one per line.
+def wikitext_to_plain(text: str, namespaces: Namespaces = KOWIKI) -> str:
+    """Wikitext to paragraphs of plain text, one per line; links to ``namespaces``' files and categories go.
 
     >>> wikitext_to_plain("'''서울'''은 [[대한민국]]의 [[수도 (도시)|수도]]이다.<ref>{{웹 인용|제목=x}}</ref>")
     '서울은 대한민국의 수도이다.'
@@ -79,7 +78,7 @@ def wikitext_to_plain(text: str) -> str:
     '앞.\\n뒤.'
     """
     tokens = _TOKENIZER.tokenize(text, 0, True)
-    return _assemble(_Walker().walk(tokens))
+    return _assemble(_Walker(namespaces).walk(tokens))
 
 
 def tidy_lines(text: str) -> str:
@@ -129,7 +128,8 @@ class _Frame:
 class _Walker:
     """Turns the token stream into a flat list of strings and headings."""
 
-    def __init__(self):
+    def __init__(self, namespaces: Namespaces):
+        self.namespaces = namespaces
         self.stack = [_Frame("root")]
         self.cur: list = self.stack[0].parts[0]  # where text goes now
         self.handlers = {
@@ -220,7 +220,7 @@ class _Walker:
         frame = self._pop("link")
         if frame is not None and not frame.drop:
             label = frame.text(1) if len(frame.parts) > 1 else None
-            self._emit(link_text(frame.text(0), label))
+            self._emit(link_text(frame.text(0), label, self.namespaces))
 
     def _open_external(self, tok) -> None:
         self._push("external", info=tok["brackets"])
@@ -310,8 +310,13 @@ def _template_text(frame: _Frame) -> str:
     return positional[-1].strip() if positional else ""
 
 
-def link_text(target: str, label: str | None) -> str:
+def link_text(target: str, label: str | None, namespaces: Namespaces = KOWIKI) -> str:
     """What a wiki link shows: its label, or its target; files and categories show nothing.
+
+    A file in a namespace the dump does not declare is known by its image options:
+
+    >>> link_text("画像:Tokyo.jpg", "thumb|right|400px|東京"), link_text("위키낱말사전:사과", "사과")
+    ('', '사과')
 
     >>> link_text("대한민국", None), link_text("한국 요리", "한국의 음식"), link_text("파일:A.jpg", "thumb|설명")
     ('대한민국', '한국의 음식', '')
@@ -323,8 +328,10 @@ def link_text(target: str, label: str | None) -> str:
     if inline:
         target = target[1:].lstrip()
     elif ":" in target:
-        prefix = target.split(":", 1)[0].strip().lower()
-        if prefix in MEDIA_NS or prefix in CATEGORY_NS or INTERLANGUAGE.match(prefix):
+        prefix = target.split(":", 1)[0].strip()
+        if namespaces.is_media_or_category(prefix) or INTERLANGUAGE.match(prefix.lower()):
+            return ""
+        if label is not None and looks_like_media(label):
             return ""
     if label is not None and label.strip():
         return label
