@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -208,6 +209,20 @@ def test_a_robots_txt_that_answers_404_is_fetched_once_and_allows_all(tmp_path):
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert robots == 1 and len(stored_ids(tmp_path / "r")) == 3
     assert took < 30  # with the default back-off, six retries of robots.txt alone took about 45 s
+
+
+def test_default_output_is_korpus_progress_and_summary_not_scrapy_log(tmp_path):
+    with LawServer(counts={"law": 30}, latency=0.05) as server:
+        proc = run_korpus("crawl", "law", "--api-base", server.base, "--out", str(tmp_path / "q"), "--target", "law",
+                          "--delay", "0", env={"KORPUS_LAW_OC": server.oc, "KORPUS_PROGRESS_SECONDS": "0.3"})
+        loud = crawl(server, tmp_path / "loud", "--target", "law", "--log-level", "INFO")
+    assert proc.returncode == 0, proc.stderr
+    assert "[scrapy" not in proc.stderr and "INFO" not in proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert lines and all(re.fullmatch(r"\[\d:\d\d:\d\d\] law_api: [\d,]+ responses, [\d,]+ documents, [\d,]+ retries",
+                                      line) for line in lines), lines
+    assert "stored 30" in proc.stdout
+    assert "[scrapy.core.engine] INFO" in loud.stderr  # Scrapy's lines when asked for
 
 
 def test_missing_key_is_a_config_error(tmp_path):

@@ -146,7 +146,7 @@ def test_broken_sitemaps_exit_nonzero_and_say_which(site, tmp_path):
     result = crawl_news("--sitemap", mirror.url("/missing-sitemap.xml"),
                         "--sitemap", mirror.url("/sitemap-html.xml"), "--out", str(tmp_path))
     assert result.returncode != 0
-    assert "/missing-sitemap.xml: http_404" in result.stderr
+    assert "/missing-sitemap.xml: 127.0.0.1 answered HTTP 404" in result.stderr
     assert "/sitemap-html.xml: an HTML page, not a sitemap" in result.stderr
 
 
@@ -160,3 +160,15 @@ def test_bad_options_are_config_errors(tmp_path, capsys, args, says):
     with pytest.raises(SystemExit) as exit_:
         main(["crawl", "news", "--out", str(tmp_path), *args])
     assert exit_.value.code == 2 and says in capsys.readouterr().err
+
+
+def test_an_unreachable_host_is_one_line_naming_it(tmp_path):
+    """Default output: korpus's summary and one line per failed entry; no Scrapy log, no traceback."""
+    proc = subprocess.run([sys.executable, "-m", "korpus", "crawl", "news", "--retries", "0", "--out",
+                           str(tmp_path / "n"), "--start-url", "http://no-such-host.invalid/news/"],
+                          capture_output=True, text=True, timeout=180)
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr and "[scrapy" not in proc.stderr
+    assert proc.stderr.strip().splitlines()[-1] == (
+        "korpus: news crawl incomplete: http://no-such-host.invalid/news/: cannot resolve host no-such-host.invalid")
+    assert len(proc.stderr.strip().splitlines()) == 1

@@ -9,4 +9,4 @@ BACKOFF_MAX = 60.0  # longest retry wait in seconds
 BATCH_SIZE = 500  # documents per shard: a kill loses at most this many
 FLUSH_SECONDS = 60.0  # a shard is written at least this often
 DISPLAY = 100  # list page size (the API allows up to 100)
-LOG_LEVEL = "INFO"
+LOG_LEVEL = "CRITICAL"  # Scrapy's own log: off; korpus prints its progress and summary (INFO: Scrapy's lines)

@@ -48,6 +48,7 @@ EXTENSIONS_BASE = {
     "scrapy.extensions.closespider.CloseSpider": 0,
     "scrapy.extensions.logstats.LogStats": 0,
     "scrapy.extensions.throttle.AutoThrottle": 0,
+    "korpus.crawlers.scrapy_run.ProgressLines": 0,
 }
 
 DOWNLOADER_MIDDLEWARES = {

@@ -8,4 +8,4 @@ SHARD_SIZE = 1000  # articles per Parquet shard
 MIN_CHARS = 200  # shortest body text kept as an article
 RETRIES = 4  # retries of a page after 429/5xx or a dropped connection
 BACKOFF = 2.0  # first back-off wait in seconds, doubling per retry
-LOG_LEVEL = "WARNING"  # of `korpus crawl news`; `scrapy crawl news` logs at INFO
+LOG_LEVEL = "CRITICAL"  # of `korpus crawl news`: korpus's progress and summary only; `scrapy crawl news` logs at INFO

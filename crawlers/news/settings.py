@@ -35,6 +35,7 @@ SCHEDULER_DISK_QUEUE = "scrapy.squeues.PickleFifoDiskQueue"
 SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
 
 ITEM_PIPELINES = {"korpus.crawlers.news.pipelines.ShardPipeline": 300}
+EXTENSIONS = {"korpus.crawlers.scrapy_run.ProgressLines": 0}
 KORPUS_SHARD_SIZE = defaults.SHARD_SIZE
 KORPUS_FLUSH_SECONDS = 300.0
 KORPUS_MIN_CHARS = defaults.MIN_CHARS

@@ -29,7 +29,7 @@ def register(group: typer.Typer) -> None:
         batch_size: int = typer.Option(defaults.BATCH_SIZE, "--batch-size", help="Documents per shard: a kill loses at most this many."),
         flush_seconds: float = typer.Option(defaults.FLUSH_SECONDS, "--flush-seconds", help="Also write a shard at least this often."),
         display: int = typer.Option(defaults.DISPLAY, "--display", help="List page size (the API allows up to 100)."),
-        log_level: str = typer.Option(defaults.LOG_LEVEL, "--log-level", help="Scrapy log level (DEBUG, INFO, WARNING, ERROR)."),
+        log_level: str = typer.Option(defaults.LOG_LEVEL, "--log-level", help="Scrapy's own log (DEBUG, INFO, WARNING, ERROR; default off: korpus's progress and summary only)."),
     ) -> None:
         """Crawl law.go.kr Open API texts (statutes, precedents, rules...) into Parquet.
 

@@ -25,7 +25,7 @@ def register(group: typer.Typer) -> None:
         min_chars: int = typer.Option(defaults.MIN_CHARS, help="Shortest body text kept as an article."),
         retries: int = typer.Option(defaults.RETRIES, help="Retries of a page after 429/5xx or a dropped connection."),
         backoff: float = typer.Option(defaults.BACKOFF, help="First back-off wait in seconds (doubles per retry)."),
-        log_level: str = typer.Option(defaults.LOG_LEVEL, help="Scrapy log level (INFO shows progress)."),
+        log_level: str = typer.Option(defaults.LOG_LEVEL, help="Scrapy's own log (DEBUG, INFO, WARNING, ERROR; default off: korpus's progress and summary only)."),
     ) -> None:
         """Crawl news sites through sitemaps or start pages into Parquet (resumable)."""
         from korpus.crawlers.news.run import NewsCrawlOptions, crawl_news

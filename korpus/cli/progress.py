@@ -9,7 +9,6 @@ when a phase ends, so a log shows the build moving from its first seconds.
 
 from __future__ import annotations
 
-import os
 import sys
 import threading
 import time
@@ -25,9 +24,8 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
+from korpus.core.progress import clock, print_progress, progress_interval
 from korpus.core.stats import Stats
-
-DEFAULT_INTERVAL = 10.0
 
 
 @dataclass
@@ -49,8 +47,7 @@ class BuildProgress:
     def __init__(self, interval: float | None = None) -> None:
         self.console = Console(stderr=True)
         self.live = sys.stderr.isatty()
-        self.interval = interval if interval is not None else float(
-            os.environ.get("KORPUS_PROGRESS_SECONDS", DEFAULT_INTERVAL))
+        self.interval = interval if interval is not None else progress_interval()
         self.progress = Progress(
             TextColumn("{task.description:<14}"), BarColumn(), MofNCompleteColumn(),
             TextColumn("{task.fields[rate]}"), TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
@@ -103,7 +100,7 @@ class BuildProgress:
             state = self.phases[self.current]
             eta = state.eta(now)
             parts = [f"{self.current} {state.done}/{state.total} shards", self.rate(self.current, now),
-                     "done" if state.done == state.total else f"ETA {_clock(eta) if eta is not None else '?'}"]
+                     "done" if state.done == state.total else f"ETA {clock(eta) if eta is not None else '?'}"]
         return ", ".join(p for p in parts if p)
 
     def _tick(self) -> None:
@@ -112,7 +109,7 @@ class BuildProgress:
                 self._print(self.line(time.perf_counter()))
 
     def _print(self, text: str) -> None:
-        print(f"[{_clock(time.perf_counter() - self.start)}] {text}", file=sys.stderr, flush=True)
+        print_progress(time.perf_counter() - self.start, text)
 
     @staticmethod
     def summary(result) -> None:
@@ -140,12 +137,3 @@ class BuildProgress:
         kept = result.work_dir.exists()
         console.print(f"  work folder: {'kept, ' + str(result.work_dir) if kept else 'removed (--keep-work keeps it)'}")
 
-
-def _clock(seconds: float) -> str:
-    """h:mm:ss.
-
-    >>> _clock(5.4), _clock(3725)
-    ('0:00:05', '1:02:05')
-    """
-    s = int(seconds)
-    return f"{s // 3600}:{s // 60 % 60:02d}:{s % 60:02d}"

@@ -12,11 +12,17 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from scrapy import Request
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import (
+    CannotResolveHostError,
+    DownloadConnectionRefusedError,
+    DownloadTimeoutError,
+    IgnoreRequest,
+)
 from scrapy.http import TextResponse
 from scrapy.linkextractors import LinkExtractor
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.spiders import SitemapSpider
+from twisted.internet import error as net_error
 
 from korpus.crawlers.article.dates import day_of
 from korpus.crawlers.article.decode import header_charset
@@ -167,7 +173,7 @@ class NewsSpider(SitemapSpider):
 
     def on_entry_error(self, failure):
         """A sitemap or start page that could not be fetched: the crawl reports an error."""
-        self.errors.append(f"{failure.request.url}: {_describe(failure)}")
+        self.errors.append(f"{failure.request.url}: {explain(failure)}")
 
     def on_page_error(self, failure):
         if failure.check(IgnoreRequest) and not failure.check(HttpError):
@@ -176,6 +182,20 @@ class NewsSpider(SitemapSpider):
 
     def _count(self, key: str, n: int = 1) -> None:
         self.crawler.stats.inc_value(f"korpus/{key}", n)
+
+
+def explain(failure) -> str:
+    """A fetch failure in words that name the host: ``cannot resolve host news.example``."""
+    host = urlsplit(failure.request.url).hostname or failure.request.url
+    if failure.check(CannotResolveHostError, net_error.DNSLookupError):
+        return f"cannot resolve host {host}"
+    if failure.check(DownloadConnectionRefusedError, net_error.ConnectionRefusedError):
+        return f"{host} refused the connection"
+    if failure.check(DownloadTimeoutError, net_error.TimeoutError, net_error.TCPTimedOutError):
+        return f"no answer from {host} (timed out)"
+    if failure.check(HttpError):
+        return f"{host} answered HTTP {failure.value.response.status}"
+    return f"{host}: {type(failure.value).__name__}: {failure.value}"
 
 
 def _describe(failure) -> str:
