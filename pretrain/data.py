@@ -41,7 +41,7 @@ from korpus.pretrain.wordpiece import load_vocab
 
 SIDE_FILES = ("bert_config.json", "vocab.txt", "manifest.json")
 
-Progress = Callable[[dict, int], None]
+Progress = Callable[[dict, int, int], None]  # (a shard's report, shards done, shards in all)
 
 
 # --- the shards ---------------------------------------------------------------
@@ -101,7 +101,7 @@ def _run_shards(tasks: list[ShardTask], config: ShardConfig, engine: Engine | No
     def done(report: dict) -> None:
         reports[report["shard"]] = report
         if progress:
-            progress(report, len(reports))
+            progress(report, len(reports), len(tasks))
 
     todo = []
     for task in tasks:

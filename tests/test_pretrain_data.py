@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -212,7 +213,12 @@ def test_cli_data_and_progress(corpus_and_vocab, tmp_path, capsys):
                      "--dupe-factor", "2", "--whole-word-mask"])
     assert done.value.code in (0, None)
     captured = capsys.readouterr()
-    assert "records in" in captured.out and "shard" in captured.err
+    assert "records in" in captured.out
+    lines = captured.err.strip().splitlines()
+    total = len(lines)
+    assert total > 1 and all(re.fullmatch(
+        rf"\[\d:\d\d:\d\d\] shard {i}/{total}: #\d+ [\d,]+ records \([\d.]+ s\), ETA \d:\d\d:\d\d", line)
+        for i, line in enumerate(lines, start=1)), lines
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
     assert manifest["parameters"]["dupe_factor"] == 2
     assert manifest["parameters"]["do_whole_word_mask"] is True

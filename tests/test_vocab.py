@@ -6,6 +6,7 @@ import doctest
 import itertools
 import json
 import random
+import re
 import unicodedata
 from pathlib import Path
 
@@ -353,6 +354,16 @@ def test_cli_compare_writes_overlap_into_report(corpus, char_vocab, tmp_path, ca
                                            & set(read_vocab(char_vocab / "vocab.txt")))
     printed = capsys.readouterr().out
     assert "shared tokens" in printed and "[UNK]" in printed
+
+
+def test_training_prints_progress_lines_while_it_reads(corpus, tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("KORPUS_PROGRESS_SECONDS", "0")
+    run_cli("--size", "400", "--from", str(corpus), "--out", str(tmp_path / "v"))
+    lines = capsys.readouterr().err.splitlines()
+    reading = [line for line in lines if re.fullmatch(
+        r"\[\d:\d\d:\d\d\] vocab: read [\d,.]+ MB \(\d+%\), [\d,]+ sentences, ETA (\d:\d\d:\d\d|\?)", line)]
+    assert len(reading) >= 2, lines
+    assert "merging pairs" in lines[-1]
 
 
 def test_composition_counts():

@@ -12,8 +12,9 @@ from __future__ import annotations
 import json
 import os
 import resource
+import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from functools import partial
 from pathlib import Path
@@ -22,6 +23,7 @@ from tokenizers import Tokenizer, trainers
 
 from korpus.core.errors import ConfigError, KorpusError
 from korpus.core.io import write_text_atomic
+from korpus.core.progress import clock, progress_interval
 from korpus.core.stats import Stats
 from korpus.vocab import defaults
 from korpus.vocab.layout import (
@@ -91,7 +93,8 @@ def train_vocab(source: str | Path, out_dir: str | Path, options: VocabOptions |
                 log: Callable[[str], None] | None = None) -> dict:
     """Train, write the folder (vocab.txt, tokenizer.json, configs, report.json), return the report.
 
-    ``log`` gets a line before the long training step starts.
+    ``log`` gets a line before the long training step starts, a progress line every
+    ``KORPUS_PROGRESS_SECONDS`` while the text is read, and one when merging starts.
     """
     options = options or VocabOptions()
     options.check()
@@ -110,7 +113,7 @@ def train_vocab(source: str | Path, out_dir: str | Path, options: VocabOptions |
             f"{options.heldout:.0%} of documents held out)")
 
     started = time.perf_counter()
-    tokens = canonical_order(tokens_by_id(_train(stream, options, source)))
+    tokens = canonical_order(tokens_by_id(_train(stream, options, source, log, estimated * fraction)))
     train_seconds = time.perf_counter() - started
     check_layout(tokens, options.size)
     tokenizer = finished_tokenizer(options.unit, tokens)
@@ -137,14 +140,16 @@ def train_vocab(source: str | Path, out_dir: str | Path, options: VocabOptions |
     return report
 
 
-def _train(stream: SentenceStream, options: VocabOptions, source: Path) -> Tokenizer:
+def _train(stream: SentenceStream, options: VocabOptions, source: Path, log: Callable[[str], None] | None,
+           expected_bytes: float) -> Tokenizer:
     tokenizer = bert_tokenizer(options.unit)
     trainer = trainers.WordPieceTrainer(
-        vocab_size=options.size, min_frequency=options.min_frequency, show_progress=False,
+        vocab_size=options.size, min_frequency=options.min_frequency, show_progress=sys.stderr.isatty(),
         special_tokens=list(SPECIALS), continuing_subword_prefix=PREFIX,
         limit_alphabet=alphabet_limit(options.size, options.limit_alphabet),
     )
-    tokenizer.train_from_iterator(stream.batches(), trainer=trainer)
+    batches = stream.batches() if log is None else _reported(stream, log, expected_bytes)
+    tokenizer.train_from_iterator(batches, trainer=trainer)
     if stream.sentences_trained == 0:
         raise KorpusError(f"{source}: no sentences to train on")
     if tokenizer.get_vocab_size() < options.size:
@@ -154,6 +159,23 @@ def _train(stream: SentenceStream, options: VocabOptions, source: Path) -> Token
             f"more pairs seen {options.min_frequency}+ times; give more text, or lower --size "
             "or --min-frequency")
     return tokenizer
+
+
+def _reported(stream: SentenceStream, log: Callable[[str], None], expected_bytes: float) -> Iterator[list[str]]:
+    """The stream's batches, with a line every progress interval: text read so far, share, ETA."""
+    started = last = time.perf_counter()
+    interval = progress_interval()
+    for batch in stream.batches():
+        yield batch
+        now = time.perf_counter()
+        if now - last >= interval:
+            last = now
+            share = min(stream.bytes_trained / expected_bytes, 1.0) if expected_bytes else 0.0
+            eta = (now - started) / share * (1 - share) if share else None
+            log(f"[{clock(now - started)}] vocab: read {stream.bytes_trained / 1e6:,.1f} MB "
+                f"({share:.0%}), {stream.sentences_trained:,} sentences, ETA {clock(eta) if eta else '?'}")
+    log(f"[{clock(time.perf_counter() - started)}] vocab: read {stream.bytes_trained / 1e6:,.1f} MB; "
+        "merging pairs (the last step, no progress of its own off a terminal)")
 
 
 def _input_report(stream: SentenceStream, estimated: int) -> dict:

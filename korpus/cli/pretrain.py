@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import typer
 
 from korpus.cli.options import engine_option, ray_address_option, workers_option
+from korpus.core.progress import clock, print_progress
 from korpus.pretrain import defaults, krbert
 
 
@@ -51,10 +53,16 @@ def register(app: typer.Typer) -> None:
             dupe_factor=dupe_factor, do_whole_word_mask=whole_word_mask,
         )
 
-        def progress(report: dict, done: int) -> None:
+        started, made = time.perf_counter(), []
+
+        def progress(report: dict, done: int, total: int) -> None:
+            elapsed = time.perf_counter() - started
+            if not report.get("resumed"):
+                made.append(report)
+            eta = elapsed / len(made) * (total - done) if made else None
             how = "resumed" if report.get("resumed") else f"{report['seconds']:.1f} s"
-            typer.echo(f"shard {report['shard']:5d}: {report['instances']:,} records ({how}); "
-                       f"{done} shards done", err=True)
+            print_progress(elapsed, f"shard {done}/{total}: #{report['shard']} {report['instances']:,} records "
+                                    f"({how}), ETA {clock(eta) if eta is not None else '?'}")
 
         runner = make_engine(engine, workers, ray_address)
         try:
