@@ -3,8 +3,9 @@
 On a terminal each phase is a bar with shards done, docs/s and MB/s, elapsed
 time and an ETA. When stderr is not a terminal (``> build.log 2>&1``, nohup,
 CI) a line such as ``[0:00:30] map 3/12 shards, 2,400 docs/s, 1.20 MB/s, ETA
-0:01:30`` is printed every ``KORPUS_PROGRESS_SECONDS`` (default 10) seconds and
-when a phase ends, so a log shows the build moving from its first seconds.
+0:01:30`` is printed when a phase starts and ends and every
+``KORPUS_PROGRESS_SECONDS`` (default 10) seconds between, so a log shows the
+build moving from its first seconds.
 """
 
 from __future__ import annotations
@@ -76,7 +77,8 @@ class BuildProgress:
     def update(self, phase: str, done: int, total: int, shard_stats: Stats) -> None:
         now = time.perf_counter()
         with self._lock:
-            if phase not in self.phases:
+            starting = phase not in self.phases
+            if starting:
                 self.phases[phase] = PhaseState(done, total, now, done)
                 self.tasks[phase] = self.progress.add_task(phase, total=total, rate="")
             state = self.phases[phase]
@@ -85,7 +87,7 @@ class BuildProgress:
             self.docs += shard_stats.total("read", "docs")
             self.bytes += shard_stats.total("read", "bytes")
         self.progress.update(self.tasks[phase], completed=done, total=total, rate=self.rate(phase, now))
-        if not self.live and done == total and total:
+        if not self.live and (starting or done == total):
             self._print(self.line(now))
 
     def rate(self, phase: str, now: float) -> str:
