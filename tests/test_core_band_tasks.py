@@ -24,7 +24,7 @@ def test_band_tasks_match_an_inline_resolve(tmp_path):
                              for i, t in enumerate(texts)) + "\n", encoding="utf-8")
     work = tmp_path / "work"
     cfg = BuildConfig(sources=[SourceSpec("jsonl", str(src))], out=str(tmp_path / "c.parquet"),
-                      workers=2, work_dir=str(work))
+                      workers=2, work_dir=str(work), keep_work=True)  # the test reads the band folders
     cfg.dedup.exact = False
     build(cfg)
     gdir = next(work.glob("*/global/*-near_dedup"))
