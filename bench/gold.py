@@ -12,31 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from pathlib import Path
 
-from korpus.cleaners.docs_text import read_documents
+from korpus.cleaners.boundary.corpus import halves, load_gold
 
-
-def load_gold(path: str | Path) -> list[list[str]]:
-    """Documents of a gold file, each a list of its sentence lines (line ends removed)."""
-    return list(read_documents(Path(path).read_text(encoding="utf-8").split("\n")))
-
-
-def halves(docs: list[list[str]], part: str) -> list[list[str]]:
-    """The first (``"tune"``) or second (``"held-out"``) half of each document's sentences.
-
-    >>> halves([["a. ", "b. ", "c."]], "tune"), halves([["a. ", "b. ", "c."]], "held-out")
-    ([['a. ']], [['b. ', 'c.']])
-    """
-    if part not in ("tune", "held-out"):
-        raise ValueError(f"part must be 'tune' or 'held-out', not {part!r}")
-    out = []
-    for doc in docs:
-        cut = max(1, len(doc) // 2)
-        piece = doc[:cut] if part == "tune" else doc[cut:]
-        if piece:
-            out.append(piece)
-    return out
+__all__ = ["Score", "boundaries", "halves", "load_gold", "non_space", "score"]
 
 
 def boundaries(sentences: Iterable[str]) -> set[int]:

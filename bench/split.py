@@ -1,23 +1,26 @@
-"""Benchmark the sentence splitters side by side: boundary P/R/F1 per gold set, and chars/s.
+"""Benchmark the sentence splitters side by side: gold F1 (tuned and held-out), agreement, speed.
 
 Gold sets: ``../shared/corpora/sentence-gold/*.txt`` (kss's test sets: one
 sentence per line, a blank line between documents; a document's input is its
 lines joined with ""). A boundary is the number of non-whitespace characters
-before a sentence end; the end of a document is not counted (every splitter
-gets it free). See :mod:`bench/gold.py`.
+before a sentence end; the end of a document is not counted. Each document's
+first half (``tune``) was used to write the rules and to train ``fast``; its
+second half (``held-out``) never was: the held-out columns are the
+out-of-sample figures.
 
-Speed is characters per CPU second of this one process (``time.process_time``,
-so other load on the machine counts less), after a warm-up call that loads
-each splitter's models; kss runs with ``num_workers=1`` and its result cache
-cleared. Our splitters are timed over ``--repeat`` passes (median).
+Agreement: boundary F1 of each splitter against kss-mecab and against Kiwi
+(references, not truth) on N random documents of each kind that the model
+never saw (the ``eval`` part of :mod:`korpus.cleaners.boundary.corpus`).
 
-Also printed: F1 on the first (tune) and second (held-out) half of each
-document, the halves used while writing the rules; and, with
-``--agreement N``, boundary agreement with kss-mecab on N real comments and
-law lines that have no gold (kss as the reference, not the truth).
+Speed: characters per CPU second of this process on comment-like documents
+(real comments, 1-6 per document, from the eval part), start-up excluded;
+ours the median of ``--repeat`` passes, kss one pass with its cache cleared;
+the ratio to kss-mecab is of the same text in the same run. Also the rate of
+``fast`` on pathological text at two sizes (it must stay linear), and with
+``--build-mb`` the split step's CPU seconds per MB inside ``bench/run.py``'s build.
 
-    /tmp/venv/bin/python bench/split.py
-    /tmp/venv/bin/python bench/split.py --splitters fast,rules,kss-mecab --agreement 0
+    .venv/bin/python bench/split.py                      # about 4 minutes, most of it kss and Kiwi
+    .venv/bin/python bench/split.py --splitters fast,kss-mecab --agreement 0 --build-mb 20
 
 Prints what it measured; writes nothing.
 """
@@ -25,10 +28,12 @@ Prints what it measured; writes nothing.
 from __future__ import annotations
 
 import argparse
+import os
 import platform
 import random
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -37,12 +42,15 @@ sys.path.insert(0, str(REPO))
 
 from gold import Score, halves, load_gold  # noqa: E402
 
-from korpus.cleaners.split import get_splitter  # noqa: E402
+from korpus.cleaners.boundary.corpus import KINDS, documents  # noqa: E402
+from korpus.cleaners.split import get_splitter, split_many  # noqa: E402
 
 SHARED = REPO.parent / "shared" / "corpora"
 GOLD = SHARED / "sentence-gold"
-DEFAULT_SPLITTERS = "fast,rules,kss-mecab,kss-punct,kss-fast"
-OURS = ("fast", "rules")
+DEFAULT_SPLITTERS = "fast,rules,rules-mecab,kiwi,kss-mecab"
+REFERENCES = ("kss-mecab", "kiwi")
+OURS = ("fast", "rules", "rules-mecab")
+PARTS = ("full", "tune", "held-out")
 
 
 def gold_sets() -> dict[str, list[list[str]]]:
@@ -63,122 +71,156 @@ def forget(name: str, split) -> None:
         resolver.clear_cache()
 
 
-def timed_pass(split, texts: list[str]) -> tuple[list[list[str]], float, float]:
-    out = []
-    c0, w0 = time.process_time(), time.perf_counter()
-    for text in texts:
-        out.append(split(text))
-    return out, time.process_time() - c0, time.perf_counter() - w0
-
-
-def measure(name: str, sets: dict[str, list[list[str]]], repeat: int) -> dict:
-    texts = ["".join(doc) for docs in sets.values() for doc in docs]
+def cpu_rate(name: str, split, texts: list[str], passes: int) -> float:
     chars = sum(map(len, texts))
-    split = get_splitter(name)
-    split(texts[0])  # load kss / MeCab outside the clock
-    passes = repeat if name in OURS else 1
-    cpu_rates, wall_rates, outputs = [], [], None
+    rates = []
     for _ in range(passes):
         forget(name, split)
-        outputs, cpu, wall = timed_pass(split, texts)
-        cpu_rates.append(chars / cpu)
-        wall_rates.append(chars / wall)
-    scores: dict[str, dict[str, Score]] = {}
-    i = 0
+        c0 = time.process_time()
+        for _ in split_many(split, texts):
+            pass
+        rates.append(chars / (time.process_time() - c0))
+    return statistics.median(rates)
+
+
+def gold_scores(split, sets: dict[str, list[list[str]]]) -> dict[str, dict[str, Score]]:
+    out: dict[str, dict[str, Score]] = {}
     for set_name, docs in sets.items():
-        full = Score()
-        for doc in docs:
-            full.add(doc, outputs[i])
-            i += 1
-        parts = {}
-        for part in ("tune", "held-out"):
+        out[set_name] = {}
+        for part in PARTS:
+            chosen = docs if part == "full" else halves(docs, part)
             s = Score()
-            for doc in halves(docs, part):
-                s.add(doc, split("".join(doc)))
-            parts[part] = s
-        scores[set_name] = {"full": full, **parts}
-    return {"chars": chars, "cpu": statistics.median(cpu_rates), "wall": statistics.median(wall_rates),
-            "scores": scores}
+            for doc, predicted in zip(chosen, split_many(split, ["".join(d) for d in chosen]), strict=True):
+                s.add(doc, predicted)
+            out[set_name][part] = s
+    return out
 
 
-def agreement(names: list[str], n: int) -> None:
-    sources = {
-        "nsmc comments": (SHARED / "comments/nsmc_ratings_test.txt", True),
-        "news comments": (SHARED / "comments/hate_speech_unlabeled_comments_5.txt", False),
-        "constitution": (SHARED / "law/constitution.txt", False),
-    }
-    ref = get_splitter("kss-mecab")
-    print(f"\nAgreement with kss-mecab on {n} random lines with more than 20 characters "
-          "(kss as reference; no gold)")
-    print(f"{'text':16s}" + "".join(f"{name:>12s}" for name in names if name != "kss-mecab"))
-    for label, (path, tsv) in sources.items():
-        if not path.exists():
-            print(f"{label:16s} (missing {path})")
+def pooled(scores: dict[str, dict[str, Score]], part: str) -> Score:
+    total = Score()
+    for per in scores.values():
+        s = per[part]
+        total.tp, total.fp, total.fn = total.tp + s.tp, total.fp + s.fp, total.fn + s.fn
+    return total
+
+
+def eval_documents(n: int) -> dict[str, list[str]]:
+    """N random eval-part documents of each kind (all there are, where fewer)."""
+    by_kind: dict[str, list[str]] = {k: [] for k in KINDS}
+    for doc in documents(SHARED):
+        if doc.part == "eval":
+            by_kind[doc.kind].append(doc.text)
+    for texts in by_kind.values():
+        random.Random(0).shuffle(texts)
+    return {k: v[:n] for k, v in by_kind.items()}
+
+
+def agreement(names: list[str], splitters: dict, n: int) -> None:
+    docs = eval_documents(n)
+    print(f"\nAgreement (boundary F1, the reference as gold) on eval documents the model never saw; "
+          f"documents per kind: {', '.join(f'{k} {len(v)}' for k, v in docs.items())}")
+    outputs = {name: {k: list(split_many(splitters[name], v)) for k, v in docs.items()} for name in names}
+    for ref in REFERENCES:
+        if ref not in names:
             continue
-        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
-        if tsv:
-            lines = [line.split("\t")[1] for line in lines[1:] if line.count("\t") == 2]
-        lines = [line.strip() for line in lines if len(line.strip()) > 20]
-        random.Random(0).shuffle(lines)
-        lines = lines[:n]
-        refs = [ref(line) for line in lines]
-        row = f"{label:16s}"
+        print(f"\nagainst {ref}")
+        print(f"{'splitter':12s}" + "".join(f"{k:>10s}" for k in KINDS) + f"{'pooled':>10s}")
         for name in names:
-            if name == "kss-mecab":
+            if name == ref:
                 continue
-            split, s = get_splitter(name), Score()
-            for line, r in zip(lines, refs, strict=True):
-                s.add(r, split(line))
-            row += f"{s.f1:12.3f}"
-        print(row)
+            row, total = f"{name:12s}", Score()
+            for kind in KINDS:
+                s = Score()
+                for r, p in zip(outputs[ref][kind], outputs[name][kind], strict=True):
+                    s.add(r, p)
+                total.tp, total.fp, total.fn = total.tp + s.tp, total.fp + s.fp, total.fn + s.fn
+                row += f"{s.f1:10.3f}"
+            print(row + f"{total.f1:10.3f}")
+
+
+def comment_documents(chars: int) -> list[str]:
+    out, size = [], 0
+    for doc in documents(SHARED):
+        if doc.kind == "comments" and doc.part == "eval":
+            out.append(doc.text)
+            size += len(doc.text)
+            if size >= chars:
+                break
+    return out
+
+
+def pathological() -> None:
+    split = get_splitter("fast")
+    cases = {"다 다 다 ...": "다 ", "quotes": '"가 ', "ㅋ. ": "ㅋ. ", "([{": "([{가 ", "no space": "가"}
+    print("\nfast on pathological text (chars per cpu-s at 1 MB and 4 MB; equal rates = linear)")
+    for label, unit in cases.items():
+        rates = []
+        for mb in (1, 4):
+            text = unit * (mb * 1_000_000 // len(unit))
+            c0 = time.process_time()
+            split(text)
+            rates.append(len(text) / (time.process_time() - c0))
+        print(f"  {label:14s} {rates[0]:>12,.0f} {rates[1]:>12,.0f}")
+
+
+def build_seconds(mb: float, names: list[str]) -> None:
+    import run  # bench/run.py
+
+    base = Path(tempfile.mkdtemp(prefix="korpus-split-bench-"))
+    gen = run.generate(base / "in", mb)
+    print(f"\nInside bench/run.py's build ({gen['bytes'] / 1e6:.1f} MB, 2 workers): split step CPU seconds per MB")
+    for name in names:
+        res = run.run_build(base / "in", base / name / "corpus.parquet", 2, "local", ["--splitter", name])
+        secs = sum(v for k, v in res["stats"]["seconds"].items() if "split" in k and not k.startswith("phase:"))
+        print(f"  {name:12s} {secs / (gen['bytes'] / 1e6):8.3f} s/MB  (build wall {res['wall']:.1f} s)")
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--splitters", default=DEFAULT_SPLITTERS, help=f"comma-separated (default {DEFAULT_SPLITTERS})")
     ap.add_argument("--repeat", type=int, default=5, help="timed passes for our splitters (median)")
-    ap.add_argument("--agreement", type=int, default=300, help="lines per text for the kss agreement table (0: skip)")
+    ap.add_argument("--agreement", type=int, default=300, help="eval documents per kind (0: skip)")
+    ap.add_argument("--speed-chars", type=int, default=300_000, help="characters of comment-like documents timed")
+    ap.add_argument("--build-mb", type=float, default=0, help="also time the split step in a build of this size")
     args = ap.parse_args()
     names = [n.strip() for n in args.splitters.split(",") if n.strip()]
     sets = gold_sets()
-    print(f"korpus bench/split.py  {time.strftime('%Y-%m-%d %H:%M')}  {platform.processor() or platform.machine()}"
-          f"  python {platform.python_version()}")
+    load = os.getloadavg()
+    print(f"korpus bench/split.py  {time.strftime('%Y-%m-%d %H:%M')}  {platform.machine()}  "
+          f"{os.cpu_count()} cores  load {load[0]:.2f} {load[1]:.2f}  python {platform.python_version()}")
     print("gold sets: " + ", ".join(f"{k} ({len(v)} docs, {sum(len(d) for d in v)} sentences, "
                                     f"{sum(len(''.join(d)) for d in v):,} chars)" for k, v in sets.items()))
-    results = {}
-    for name in names:
-        t0 = time.perf_counter()
-        results[name] = measure(name, sets, args.repeat)
-        print(f"  measured {name} in {time.perf_counter() - t0:.1f}s", file=sys.stderr)
+    splitters = {name: get_splitter(name) for name in names}
+    for split in splitters.values():
+        split("워밍업 문장이다. 모델을 읽는다")  # load models outside every clock
 
-    print("\nBoundary precision / recall / F1 on the full gold sets; speed over all of them")
-    header = f"{'splitter':10s}" + "".join(f"{s + ' P/R/F1':>26s}" for s in sets) + f"{'chars/s cpu':>14s}{'wall':>11s}"
-    print(header)
-    for name, r in results.items():
-        row = f"{name:10s}"
+    print("\nBoundary P / R / F1 per gold set: full | tune half (trained on) | held-out half (never seen)")
+    all_scores = {}
+    for name in names:
+        all_scores[name] = gold_scores(splitters[name], sets)
         for set_name in sets:
-            s = r["scores"][set_name]["full"]
-            row += f"{s.precision:>10.3f}{s.recall:>8.3f}{s.f1:>8.3f}"
-        row += f"{r['cpu']:>14,.0f}{r['wall']:>11,.0f}"
-        print(row)
-    print("\nF1 on each document's first half (tune) / second half (held-out)")
-    print(f"{'splitter':10s}" + "".join(f"{s:>22s}" for s in sets))
-    for name, r in results.items():
-        print(f"{name:10s}" + "".join(
-            f"{r['scores'][s]['tune'].f1:>14.3f} /{r['scores'][s]['held-out'].f1:6.3f}" for s in sets))
-    lost = {name: sum(r["scores"][s]["full"].lost for s in sets) for name, r in results.items()}
-    if any(lost.values()):
-        print(f"\ndocuments whose non-space text a splitter changed (offsets unreliable): {lost}")
-    if "kss-mecab" in results:
-        ref = results["kss-mecab"]
-        print()
-        for name in (n for n in names if n in OURS):
-            r = results[name]
-            ok = all(r["scores"][s]["full"].f1 >= ref["scores"][s]["full"].f1 for s in sets)
-            print(f"{name}: F1 >= kss-mecab on every gold set: {'yes' if ok else 'NO'}; "
-                  f"speed {r['cpu'] / ref['cpu']:.1f}x kss-mecab (cpu), {r['wall'] / ref['wall']:.1f}x (wall)")
-    if args.agreement and "kss-mecab" in names:
-        agreement(names, args.agreement)
+            cells = [f"{s.precision:.3f}/{s.recall:.3f}/{s.f1:.3f}" for s in all_scores[name][set_name].values()]
+            print(f"  {name:12s} {set_name:10s} " + " | ".join(cells))
+    print(f"\n{'splitter':12s}{'pooled tune F1':>16s}{'pooled held-out F1':>20s}")
+    for name in names:
+        print(f"{name:12s}{pooled(all_scores[name], 'tune').f1:16.3f}{pooled(all_scores[name], 'held-out').f1:20.3f}")
+
+    texts = comment_documents(args.speed_chars)
+    chars = sum(map(len, texts))
+    print(f"\nSpeed on {len(texts):,} comment-like documents ({chars:,} chars), chars per CPU second")
+    rates = {}
+    for name in names:
+        rates[name] = cpu_rate(name, splitters[name], texts, args.repeat if name in OURS else 1)
+    ref = rates.get("kss-mecab")
+    for name, rate in rates.items():
+        ratio = f"{rate / ref:8.1f}x kss-mecab" if ref else ""
+        print(f"  {name:12s}{rate:>14,.0f}  {ratio}")
+    if args.agreement:
+        agreement(names, splitters, args.agreement)
+    if "fast" in names:
+        pathological()
+    if args.build_mb:
+        build_seconds(args.build_mb, [n for n in names if n in ("fast", "rules-mecab", "rules")])
 
 
 if __name__ == "__main__":

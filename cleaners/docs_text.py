@@ -67,5 +67,6 @@ def split_documents(lines: Iterable[str], split: Callable[[str], list[str]],
     >>> list(split_documents(["좋다. 가자", "", "하나"], lambda t: t.split(". ")))
     [['좋다', '가자'], ['하나']]
     """
-    for doc in read_documents(lines):
-        yield split(join_lines(doc, join))
+    from korpus.cleaners.split import split_many
+
+    yield from split_many(split, (join_lines(doc, join) for doc in read_documents(lines)))

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 from korpus.cleaners.charstats import hangul_ratio, top_char_share
 from korpus.cleaners.config import CleanConfig, FilterConfig, SplitConfig
 from korpus.cleaners.normalize import Normalizer
-from korpus.cleaners.split import get_splitter, split_none
+from korpus.cleaners.split import get_splitter, split_many, split_none
 from korpus.core.schema import Record
 from korpus.core.stats import Stats
 
@@ -95,6 +95,10 @@ def dup_line_ratio(text: str) -> float:
     return (len(lines) - len(set(lines))) / len(lines)
 
 
+# Records split together: the learned splitter scores a batch at once (the cuts do not depend on it).
+SPLIT_BATCH = 512
+
+
 class SplitSentences:
     """Fills ``sentences``: the configured splitter, or the whole text for ``keep_whole`` sources."""
 
@@ -106,14 +110,27 @@ class SplitSentences:
     def __call__(self, records: Iterable[Record], stats: Stats) -> Iterator[Record]:
         split = get_splitter(self.config.splitter)
         keep_whole = set(self.config.keep_whole)
-        for rec in records:
-            fn = split_none if rec.source in keep_whole else split
-            rec.sentences = fn(rec.text)
-            if not rec.sentences:
-                stats.drop(self.name, rec.source, "no_sentences")
-                continue
-            stats.add(self.name, rec.source, "sentences", len(rec.sentences))
-            yield rec
+        for chunk in _chunks(records, SPLIT_BATCH):
+            to_split = [rec.text for rec in chunk if rec.source not in keep_whole]
+            sentences = iter(split_many(split, to_split))
+            for rec in chunk:
+                rec.sentences = split_none(rec.text) if rec.source in keep_whole else next(sentences)
+                if not rec.sentences:
+                    stats.drop(self.name, rec.source, "no_sentences")
+                    continue
+                stats.add(self.name, rec.source, "sentences", len(rec.sentences))
+                yield rec
+
+
+def _chunks(records: Iterable[Record], size: int) -> Iterator[list[Record]]:
+    chunk: list[Record] = []
+    for rec in records:
+        chunk.append(rec)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def record_steps(clean: CleanConfig, filters: FilterConfig, split: SplitConfig) -> list:

@@ -102,8 +102,8 @@ FAST_CASES = [
 
 @needs_mecab
 @pytest.mark.parametrize(("text", "expected", "why"), FAST_CASES, ids=[c[2] for c in FAST_CASES])
-def test_fast(text, expected, why):
-    assert get_splitter("fast")(text) == expected, why
+def test_rules_mecab(text, expected, why):
+    assert get_splitter("rules-mecab")(text) == expected, why
 
 
 _PIECES = st.sampled_from(list("가나다요음임ㅋㅎㅠ .!?…~\n\t\"'()[]“”‘’😀^1-") + ["다. ", "요 ", "[1]", "ㅋㅋ "])
@@ -121,20 +121,20 @@ def test_splitting_loses_no_characters(text):
 @needs_mecab
 @settings(max_examples=150, deadline=None)
 @given(text=_TEXT)
-def test_fast_loses_no_characters(text):
-    assert non_space("".join(get_splitter("fast")(text))) == non_space(text)
+def test_rules_mecab_loses_no_characters(text):
+    assert non_space("".join(get_splitter("rules-mecab")(text))) == non_space(text)
 
 
 def test_registry():
-    assert set(SPLITTERS) >= {"fast", "rules", "kss-mecab", "kss-punct", "kss-fast", "none"}
+    assert set(SPLITTERS) >= {"fast", "rules", "rules-mecab", "kiwi", "kss-mecab", "kss-punct", "kss-fast", "none"}
     assert get_splitter("none")(" 통째로. 하나 ") == ["통째로. 하나"]
     with pytest.raises(ConfigError, match="unknown splitter 'nltk'"):
         get_splitter("nltk")
 
 
 @needs_mecab
-def test_fast_splitter_pickles_without_its_tagger():
-    s = get_splitter("fast")
+def test_rules_mecab_splitter_pickles_without_its_tagger():
+    s = get_splitter("rules-mecab")
     s("해줬어 이제")  # loads the tagger
     copy = pickle.loads(pickle.dumps(s))
     assert copy.resolver._tagger is None
@@ -223,8 +223,9 @@ KSS_MECAB_F1 = {"blogs_ko": 0.930, "sample": 0.987, "wikipedia": 1.000}
 
 @pytest.mark.shared
 @needs_shared(CORPORA / "sentence-gold")
-@pytest.mark.parametrize("name", ["rules", pytest.param("fast", marks=needs_mecab)])
+@pytest.mark.parametrize("name", ["rules", pytest.param("rules-mecab", marks=needs_mecab)])
 def test_gold_f1_at_least_kss_mecab(name):
+    """The rule splitters, written on these sets, score at least kss-mecab on each."""
     splitter = get_splitter(name)
     for set_name, reference in KSS_MECAB_F1.items():
         docs = load_gold(CORPORA / "sentence-gold" / f"{set_name}.txt")
@@ -233,6 +234,25 @@ def test_gold_f1_at_least_kss_mecab(name):
         assert score.f1 >= reference, (set_name, score.f1)
         held_out = gold.score(splitter, halves(docs, "held-out"))
         assert held_out.f1 >= 0.9, (set_name, "held-out", held_out.f1)
+
+
+# The learned splitter's floors: a little under bench/split.py's figures of 2026-12-02 (tune halves
+# trained on: 0.996 / 1.000 / 0.978; held-out halves never seen: 0.867 / 0.950 / 0.970, pooled 0.922,
+# where kss-mecab scores 0.907 / 0.974 / 1.000, pooled 0.957: below it out of sample, see docs/performance.md).
+FAST_FLOORS = {"tune": 0.97, "held-out": 0.91}
+
+
+@pytest.mark.shared
+@needs_shared(CORPORA / "sentence-gold")
+def test_gold_f1_of_the_learned_splitter():
+    splitter = get_splitter("fast")
+    for part, floor in FAST_FLOORS.items():
+        pooled = Score()
+        for set_name in KSS_MECAB_F1:
+            s = gold.score(splitter, halves(load_gold(CORPORA / "sentence-gold" / f"{set_name}.txt"), part))
+            assert s.lost == 0
+            pooled.tp, pooled.fp, pooled.fn = pooled.tp + s.tp, pooled.fp + s.fp, pooled.fn + s.fn
+        assert pooled.f1 >= floor, (part, pooled.f1)
 
 
 @pytest.mark.slow
@@ -249,7 +269,5 @@ def test_kss_mecab_reference_still_holds():
 
 @pytest.mark.parametrize("module", [sentences, endings, mecab_check, split, docs_text, gold])
 def test_doctests(module):
-    if module is split and not HAS_MECAB:
-        pytest.skip("split's doctests build the fast splitter")
     result = doctest.testmod(module)
     assert result.failed == 0 and result.attempted > 0

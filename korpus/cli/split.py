@@ -10,7 +10,7 @@ def register(app: typer.Typer) -> None:
     def split(
         splitter: str = typer.Option(
             "fast", "--splitter", "-s",
-            help="fast (default: rules + a MeCab check), rules (no dependency), kss-mecab, kss-punct, "
+            help="fast (default: the learned splitter), rules, rules-mecab, kiwi, kss-mecab, kss-punct, "
                  "kss-fast, kss-pecab, none."),
         join: str = typer.Option(
             "space", "--join",

@@ -1,0 +1,126 @@
+"""``BoundarySplitter``: texts in, sentences out, a batch at a time.
+
+A document is cut at every line break first (a line break always ends a
+sentence), and a line longer than ``MAX_UNIT`` characters at the first space
+after every ``MAX_UNIT`` characters, so that memory stays bounded and no
+unit's cuts depend on anything outside it. The units of many documents are
+scored together (:mod:`.batch`, :mod:`.features`, :mod:`.model`); the
+certain rules (:mod:`.rules`) override the model. Sentences are stripped
+slices of the input: nothing but whitespace is ever lost.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+
+import numpy as np
+
+from korpus.cleaners.boundary.batch import Batch, candidates
+from korpus.cleaners.boundary.features import Context, feature_index
+from korpus.cleaners.boundary.model import MODEL_FILE, load_weights, scores
+from korpus.cleaners.boundary.rules import decide
+
+MAX_UNIT = 50_000
+BATCH_CHARS = 200_000
+_LINE_BREAK = re.compile("[\n\x0b\x1c\x1d\x1e\x85\u2028\u2029]")
+_SPACE_AFTER = re.compile(r"\s")
+
+
+def units(text: str) -> list[str]:
+    """The pieces of ``text`` that are split on their own: its lines, long ones cut at a space.
+
+    >>> units("가. 나\\n\\n다")
+    ['가. 나', '', '다']
+    """
+    out = []
+    for line in _LINE_BREAK.split(text):
+        while len(line) > MAX_UNIT:
+            m = _SPACE_AFTER.search(line, MAX_UNIT)
+            end = m.end() if m else len(line)
+            out.append(line[:end])
+            line = line[end:]
+        out.append(line)
+    return out
+
+
+def cuts(batch: Batch, weights: np.ndarray) -> np.ndarray:
+    """Positions in ``batch.codes`` after which a sentence ends, in order."""
+    next_solid = batch.next_non_space()
+    at = candidates(batch, next_solid)
+    if not len(at):
+        return at
+    ctx = Context.of(batch, at, next_solid)
+    always, never = decide(ctx)
+    cut = ((scores(feature_index(ctx, len(weights)), weights) > 0) | always) & ~never
+    return at[cut]
+
+
+def slice_sentences(batch: Batch, ends: np.ndarray) -> list[list[str]]:
+    """Each unit of the batch cut after ``ends``, stripped, without empty pieces."""
+    out: list[list[str]] = []
+    first = np.searchsorted(ends, batch.starts).tolist()
+    ends_local = (ends + 1).tolist()
+    first.append(len(ends_local))
+    for n, (text, start) in enumerate(zip(batch.texts, batch.starts.tolist(), strict=True)):
+        pieces, prev = [], 0
+        for end in ends_local[first[n]:first[n + 1]]:
+            piece = text[prev:end - start].strip()
+            if piece:
+                pieces.append(piece)
+            prev = end - start
+        last = text[prev:].strip()
+        if last:
+            pieces.append(last)
+        out.append(pieces)
+    return out
+
+
+class BoundarySplitter:
+    """The learned splitter: ``splitter(text)`` or ``splitter.split_many(texts)``.
+
+    >>> split = BoundarySplitter()
+    >>> split("좋았다. 또 가자")
+    ['좋았다.', '또 가자']
+    >>> split.split_many(["3.14는 원주율이다", "첫 줄\\n둘째 줄"])
+    [['3.14는 원주율이다'], ['첫 줄', '둘째 줄']]
+    """
+
+    def __init__(self, model: str = str(MODEL_FILE)):
+        self.model = model
+
+    def __call__(self, text: str) -> list[str]:
+        return self.split_many([text])[0]
+
+    def __getstate__(self):  # the weights load again in each worker
+        return {"model": self.model}
+
+    def split_many(self, texts: Iterable[str]) -> list[list[str]]:
+        return list(self.iter_split(texts))
+
+    def iter_split(self, texts: Iterable[str]) -> Iterator[list[str]]:
+        """Sentences of each text, in order, scoring about ``BATCH_CHARS`` characters at a time."""
+        weights = load_weights(self.model)
+        pending: list[list[str]] = []
+        size = 0
+        for text in texts:
+            pending.append(units(text))
+            size += len(text)
+            if size >= BATCH_CHARS:
+                yield from _split_units(pending, weights)
+                pending, size = [], 0
+        if pending:
+            yield from _split_units(pending, weights)
+
+
+def _split_units(docs: list[list[str]], weights: np.ndarray) -> Iterator[list[str]]:
+    flat = [u for doc in docs for u in doc]
+    batch = Batch.of(flat)
+    pieces = slice_sentences(batch, cuts(batch, weights))
+    i = 0
+    for doc in docs:
+        sentences: list[str] = []
+        for piece in pieces[i:i + len(doc)]:
+            sentences.extend(piece)
+        i += len(doc)
+        yield sentences

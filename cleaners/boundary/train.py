@@ -1,0 +1,240 @@
+"""Rebuild the splitter model from real text: ``python -m korpus.cleaners.boundary.train``.
+
+Inputs, all fixed: the ``train`` documents of :mod:`.corpus` (``../shared/corpora``),
+up to ``BUDGET`` characters of each kind, labelled where kss-mecab and Kiwi
+agree (:mod:`.teachers`), and the first halves of the kss gold sets, labelled
+by hand and weighted ``GOLD_WEIGHT``. Candidates the rules decide are left
+out. The fit is an L2 logistic regression (scikit-learn, lbfgs) over hashed
+features; the weights are stored as float16 in a ``.npy``, the same bytes on
+every rebuild from the same inputs and package versions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from korpus.cleaners.boundary.batch import Batch, candidates
+from korpus.cleaners.boundary.classes import NEWLINE, PAD, SPACE
+from korpus.cleaners.boundary.corpus import Doc, documents, halves, load_gold
+from korpus.cleaners.boundary.features import Context, feature_index
+from korpus.cleaners.boundary.model import BUCKETS, MODEL_FILE
+from korpus.cleaners.boundary.rules import decide
+from korpus.cleaners.boundary.splitter import BATCH_CHARS, units
+from korpus.cleaners.boundary.teachers import TEACHERS, non_space_ends, teacher_cuts
+from korpus.core.io import atomic_path, write_text_atomic
+
+REPO = Path(__file__).resolve().parents[2]
+CORPORA = REPO.parent / "shared" / "corpora"
+CACHE = REPO / ".korpus-work" / "boundary-train"
+BUDGET = {"comments": 1_200_000, "news": 300_000, "law": 100_000, "prose": 100_000}
+GOLD_WEIGHT = 5.0
+REFEREE = True  # the rule splitter breaks ties between the teachers
+C = 1.0
+
+
+@dataclass
+class Labels:
+    """A text's cuts (non-space offsets) and the offsets to leave unlabelled."""
+
+    cuts: set[int]
+    unsure: set[int] = field(default_factory=set)
+
+
+@dataclass
+class Examples:
+    index: list[np.ndarray] = field(default_factory=list)
+    label: list[np.ndarray] = field(default_factory=list)
+    weight: list[np.ndarray] = field(default_factory=list)
+
+    def add(self, texts: list[str], labels: list[Labels | None], weight: float) -> None:
+        """The candidates of ``texts`` with their labels (a text labelled None is skipped)."""
+        kept = [(t, lab) for t, lab in zip(texts, labels, strict=True) if lab is not None]
+        flat, owner, base = [], [], []
+        for n, (text, _) in enumerate(kept):
+            offset = 0
+            for unit in units(text):
+                flat.append(unit)
+                owner.append(n)
+                base.append(offset)
+                offset += len("".join(unit.split()))
+        for lo, hi in _chunks(flat):
+            self._add_batch(flat[lo:hi], owner[lo:hi], base[lo:hi], [lab for _, lab in kept], weight)
+
+    def _add_batch(self, texts, owner, base, labels, weight) -> None:
+        batch = Batch.of(texts)
+        nxt = batch.next_non_space()
+        at = candidates(batch, nxt)
+        ctx = Context.of(batch, at, nxt)
+        always, never = decide(ctx)
+        solid = np.cumsum((batch.cls != SPACE) & (batch.cls != NEWLINE) & (batch.cls != PAD))
+        unit = batch.doc[at]
+        offsets = np.asarray(base, dtype=np.int64)[unit] + solid[at] - solid[batch.starts[unit] - 1]
+        owners = np.asarray(owner, dtype=np.int64)[unit].tolist()
+        offsets = offsets.tolist()
+        is_cut = np.array([off in labels[o].cuts for off, o in zip(offsets, owners, strict=True)], dtype=bool)
+        unsure = np.array([off in labels[o].unsure for off, o in zip(offsets, owners, strict=True)], dtype=bool)
+        keep = ~(always | never | unsure)
+        self.index.append(feature_index(ctx, BUCKETS)[keep])
+        self.label.append(is_cut[keep])
+        self.weight.append(np.full(int(keep.sum()), weight))
+
+    def arrays(self):
+        return np.concatenate(self.index), np.concatenate(self.label), np.concatenate(self.weight)
+
+
+def _chunks(texts: list[str]):
+    lo, size = 0, 0
+    for i, text in enumerate(texts):
+        size += len(text)
+        if size >= BATCH_CHARS:
+            yield lo, i + 1
+            lo, size = i + 1, 0
+    if lo < len(texts):
+        yield lo, len(texts)
+
+
+def training_docs(corpora: Path) -> list[Doc]:
+    """The ``train`` documents, each kind up to its budget, in file order."""
+    used = dict.fromkeys(BUDGET, 0)
+    out = []
+    for doc in documents(corpora):
+        if doc.part == "train" and used[doc.kind] < BUDGET[doc.kind]:
+            out.append(doc)
+            used[doc.kind] += len(doc.text)
+    return out
+
+
+def silver(docs: list[Doc], per_teacher: dict[str, list], referee: list[set[int]] | None = None
+           ) -> list[Labels | None]:
+    """The cuts every teacher makes; where only some cut, no label. None where a teacher changed the text.
+
+    With a ``referee`` (the rule splitter's cuts), a place the two teachers
+    disagree on takes the referee's side: two votes of three. Where two comments
+    were joined into one document, the joint is a true end: a cut if any teacher
+    cuts there, unlabelled if none does (a comment may end without a sentence
+    ending, ``최고의 영화``), never a "no cut".
+    """
+    out: list[Labels | None] = []
+    for i, (doc, *cut_lists) in enumerate(zip(docs, *(per_teacher[t] for t in TEACHERS), strict=True)):
+        if any(c is None for c in cut_lists):
+            out.append(None)
+            continue
+        sets = [set(c) for c in cut_lists]
+        every, some, joints = set.intersection(*sets), set.union(*sets), set(doc.joints)
+        disputed = some - every
+        if referee is not None:
+            every |= disputed & referee[i]
+            disputed = set()
+        cuts = every | (joints & some)
+        out.append(Labels(cuts, (disputed - cuts) | (joints - some)))
+    return out
+
+
+def referee_cuts(texts: list[str]) -> list[set[int]]:
+    """The rule splitter's cuts (with its MeCab check), the tie-break between the teachers."""
+    from korpus.cleaners.split import get_splitter
+
+    split = get_splitter("rules-mecab")
+    return [set(non_space_ends(split(text))) for text in texts]
+
+
+def gold_examples(gold_dir: Path) -> tuple[list[str], list[Labels | None]]:
+    """The first half of every gold document, labelled by hand."""
+    texts, labels = [], []
+    for path in sorted(gold_dir.glob("*.txt")):
+        for doc in halves(load_gold(path), "tune"):
+            texts.append("".join(doc))
+            labels.append(Labels(set(non_space_ends(doc))))
+    return texts, labels
+
+
+def build_examples(corpora: Path, cache: Path, log=sys.stderr) -> Examples:
+    docs = training_docs(corpora)
+    texts = [d.text for d in docs]
+    t0 = time.perf_counter()
+    per_teacher = teacher_cuts(texts, cache)
+    print(f"teachers: {len(texts):,} documents, {sum(map(len, texts)):,} chars, "
+          f"{time.perf_counter() - t0:.1f}s", file=log)
+    ex = Examples()
+    ex.add(texts, silver(docs, per_teacher, referee_cuts(texts) if REFEREE else None), 1.0)
+    gold_texts, gold_labels = gold_examples(corpora / "sentence-gold")
+    ex.add(gold_texts, gold_labels, GOLD_WEIGHT)
+    return ex
+
+
+def fit(ex: Examples, c: float = C) -> np.ndarray:
+    """Float16 weights of an L2 logistic regression on the examples."""
+    from scipy.sparse import csr_matrix
+    from sklearn.linear_model import LogisticRegression
+
+    index, label, weight = ex.arrays()
+    rows, cols = index.shape
+    x = csr_matrix((np.ones(index.size), index.ravel(), np.arange(0, rows * cols + 1, cols)),
+                   shape=(rows, BUCKETS))
+    model = LogisticRegression(C=c, solver="lbfgs", max_iter=1000, fit_intercept=False, tol=1e-6)
+    model.fit(x, label, sample_weight=weight)
+    return model.coef_[0].astype(np.float16)
+
+
+def save(weights: np.ndarray, path: Path) -> None:
+    buf = io.BytesIO()
+    np.save(buf, weights, allow_pickle=False)
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(buf.getvalue())
+
+
+def write_manifest(model: Path, ex: Examples) -> None:
+    """``model.json`` beside the model: what it was built from, to tell whether a rebuild can match it."""
+    import hashlib
+    import json
+
+    from korpus.cleaners.boundary.teachers import versions
+
+    index, label, weight = ex.arrays()
+    digest = hashlib.sha256()
+    for array in (index, label, weight):
+        digest.update(np.ascontiguousarray(array).tobytes())
+    manifest = {
+        "model_sha256": hashlib.sha256(model.read_bytes()).hexdigest(),
+        "examples_sha256": digest.hexdigest(),
+        "examples": len(label), "cuts": int(label.sum()),
+        "budget_chars": BUDGET, "gold_weight": GOLD_WEIGHT, "C": C, "buckets": BUCKETS,
+        "versions": {**versions(), "numpy": np.__version__, "scikit-learn": _version("scikit-learn"),
+                     "scipy": _version("scipy")},
+    }
+    write_text_atomic(model.with_suffix(".json"), json.dumps(manifest, indent=1, sort_keys=True) + "\n")
+
+
+def _version(package: str) -> str:
+    from importlib.metadata import version
+
+    return version(package)
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--corpora", type=Path, default=CORPORA, help="the shared corpora folder")
+    ap.add_argument("--cache", type=Path, default=CACHE, help="where the teachers' cuts are cached")
+    ap.add_argument("--out", type=Path, default=MODEL_FILE, help="the model file to write")
+    args = ap.parse_args(argv)
+    if not (args.corpora / "sentence-gold").is_dir():
+        sys.exit(f"{args.corpora}: no sentence-gold folder; point --corpora at ../shared/corpora")
+    ex = build_examples(args.corpora, args.cache)
+    _, label, weight = ex.arrays()
+    t0 = time.perf_counter()
+    weights = fit(ex)
+    save(weights, args.out)
+    write_manifest(args.out, ex)
+    print(f"{len(label):,} labelled candidates ({int(label.sum()):,} cuts); fit {time.perf_counter() - t0:.1f}s; "
+          f"wrote {args.out} ({args.out.stat().st_size:,} bytes)", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,182 @@
+"""The learned splitter (``fast``): certain rules, the issue's cases, properties, batching, the model file."""
+
+from __future__ import annotations
+
+import doctest
+import hashlib
+import importlib.util
+import json
+import pickle
+from importlib.metadata import version
+
+import pytest
+from conftest import CORPORA, needs_shared
+from gold import non_space
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from korpus.cleaners import split as split_module
+from korpus.cleaners import steps
+from korpus.cleaners.boundary import batch, classes, corpus, model, rules, splitter, teachers, train
+from korpus.cleaners.boundary.splitter import BoundarySplitter, units
+from korpus.cleaners.config import SplitConfig
+from korpus.core.errors import ConfigError
+from korpus.core.schema import Record
+from korpus.core.stats import Stats
+
+SPLIT = BoundarySplitter()
+
+# (input, expected, why): decided by the rules, whatever the model says
+CERTAIN = [
+    ("원주율은 3.14이다", ["원주율은 3.14이다"], "a decimal point"),
+    ("자세한 건 https://example.com/a.b?c=1. 에서 봐라", ["자세한 건 https://example.com/a.b?c=1. 에서 봐라"],
+     "inside a URL"),
+    ("메일은 kim.lee@example.co.kr 로 보내 주세요", ["메일은 kim.lee@example.co.kr 로 보내 주세요"], "an e-mail"),
+    ("1. 목적을 정한다.\n2. 범위를 정한다.", ["1. 목적을 정한다.", "2. 범위를 정한다."], "list markers open lines"),
+    ("① 국민은 권리를 가진다. ② 의무를 진다.", ["① 국민은 권리를 가진다.", "② 의무를 진다."], "circled numbers"),
+    ("Mr. Kim은 J. K. 롤링을 읽었다", ["Mr. Kim은 J. K. 롤링을 읽었다"], "an abbreviation and initials"),
+    ('그는 "내일 간다."라고 말했다.', ['그는 "내일 간다."라고 말했다.'], "quoted speech closed by 라고"),
+    ("첫 줄\n둘째 줄", ["첫 줄", "둘째 줄"], "a line break"),
+    ("", [], "empty"),
+    (" \n\t ", [], "whitespace only"),
+]
+
+# The errors the issue lists for the rule splitter, as short cases of our own.
+ISSUE_CASES = [
+    ("왜? 엥? 뭔데", ["왜?", "엥?", "뭔데"], "왜? 엥? is cut"),
+    ("너무 좋아요 ^^.. 다음에 또 올게요", ["너무 좋아요 ^^..", "다음에 또 올게요"], "해요 ^^.. is cut"),
+    ("맛은 괜찮은 것 같고.. 원래 이런가요", ["맛은 괜찮은 것 같고..", "원래 이런가요"], "같고.. is cut"),
+    ("잘 봤습니다. [속보] 내일 비 온대요", ["잘 봤습니다.", "[속보] 내일 비 온대요"], "a leading [label] opens"),
+    ("<기생충> 보고 왔다. 최고였음", ["<기생충> 보고 왔다.", "최고였음"], "ASCII < > as brackets"),
+    ("그 영화 대박 ㅋㅊㅋㅊ 진짜 웃기다", ["그 영화 대박 ㅋㅊㅋㅊ", "진짜 웃기다"], "laughter stays with its sentence"),
+    ("있다.'바카라'라는 도박", ["있다.", "'바카라'라는 도박"], "a glued opening quote starts the next one"),
+    ("사용되었다.[1] 2010년에 바뀌었다.", ["사용되었다.[1]", "2010년에 바뀌었다."], "a citation stays with its stop"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected", "why"), CERTAIN, ids=[c[2] for c in CERTAIN])
+def test_certain_rules(text, expected, why):
+    assert SPLIT(text) == expected, why
+
+
+@pytest.mark.parametrize(("text", "expected", "why"), ISSUE_CASES, ids=[c[2] for c in ISSUE_CASES])
+def test_issue_cases(text, expected, why):
+    assert SPLIT(text) == expected, why
+
+
+_PIECES = st.sampled_from(list("가나다요음임ㅋㅎㅠ .!?…~\n\t\"'()[]<>“”‘’😀^1-\0") +
+                          ["다. ", "요 ", "[1]", "ㅋㅋ ", "www.a.com ", "3.14", "1. ", '"라고', "Mr. "])
+_TEXT = st.one_of(st.lists(_PIECES, max_size=60).map("".join), st.text(max_size=80))
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=_TEXT)
+def test_loses_no_characters(text):
+    out = SPLIT(text)
+    assert non_space("".join(out)) == non_space(text)
+    assert all(s and s == s.strip() for s in out)
+
+
+@settings(max_examples=100, deadline=None)
+@given(texts=st.lists(_TEXT, max_size=12), size=st.integers(1, 300))
+def test_cuts_do_not_depend_on_the_batch(texts, size):
+    alone = [SPLIT(t) for t in texts]
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(splitter, "BATCH_CHARS", size)
+        assert SPLIT.split_many(texts) == alone
+
+
+def test_long_lines_are_cut_into_units_without_loss():
+    line = ("가나다라 " * 30_000).strip()
+    pieces = units(line)
+    assert len(pieces) == 3 and all(len(p) <= splitter.MAX_UNIT + 5 for p in pieces)
+    assert "".join(pieces) == line
+    assert non_space("".join(SPLIT(line))) == non_space(line)
+
+
+def test_build_step_output_does_not_depend_on_its_batch(monkeypatch):
+    texts = [c[0] for c in CERTAIN + ISSUE_CASES] * 3
+    def run(size):
+        monkeypatch.setattr(steps, "SPLIT_BATCH", size)
+        recs = [Record(id=str(i), source="news" if i % 4 else "comments", text=t) for i, t in enumerate(texts)]
+        stats = Stats()
+        return [(r.id, r.sentences) for r in steps.SplitSentences(SplitConfig())(recs, stats)], stats.to_dict()
+    assert run(1) == run(7) == run(512)
+
+
+def test_pickles_without_its_weights():
+    copy = pickle.loads(pickle.dumps(SPLIT))
+    assert copy.__dict__ == {"model": SPLIT.model}
+    assert copy("좋았다. 또 가자") == ["좋았다.", "또 가자"]
+
+
+def test_registry_and_missing_kiwi(monkeypatch):
+    assert isinstance(split_module.get_splitter("fast"), BoundarySplitter)
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "kiwipiepy" else real(name, *a))
+    with pytest.raises(ConfigError, match=r"splitter 'kiwi' needs kiwipiepy \(pip install 'korpus\[kiwi\]'\)"):
+        split_module.get_splitter("kiwi")
+
+
+@pytest.mark.skipif(importlib.util.find_spec("kiwipiepy") is None, reason="kiwipiepy not installed")
+def test_kiwi_splitter():
+    out = split_module.get_splitter("kiwi")("날씨가 좋다. 산책을 갔다!")
+    assert out == ["날씨가 좋다.", "산책을 갔다!"]
+    assert pickle.loads(pickle.dumps(split_module.get_splitter("kiwi")))("") == []
+
+
+def test_model_file_and_manifest():
+    weights = model.load_weights()
+    assert weights.shape == (model.BUCKETS,)
+    manifest = json.loads(model.MODEL_FILE.with_suffix(".json").read_text())
+    assert manifest["model_sha256"] == hashlib.sha256(model.MODEL_FILE.read_bytes()).hexdigest()
+    assert manifest["buckets"] == model.BUCKETS
+
+
+def test_missing_or_wrong_model_is_one_clear_error(tmp_path):
+    with pytest.raises(FileNotFoundError, match="splitter model is missing"):
+        model.load_weights(str(tmp_path / "nope.npy"))
+    import numpy as np
+
+    np.save(tmp_path / "bad.npy", np.zeros(3, dtype=np.int32))
+    with pytest.raises(ValueError, match="not a boundary model"):
+        model.load_weights(str(tmp_path / "bad.npy"))
+
+
+def test_evaluation_documents_are_fixed_by_their_text():
+    doc = corpus.Doc("comments", "x", "영화 최고")
+    assert doc.part == corpus.Doc("comments", "y", "영화 최고").part
+    parts = {corpus.Doc("news", "x", f"제목 {i}").part for i in range(50)}
+    assert parts == {"train", "eval"}
+
+
+def _rebuild_possible() -> str | None:
+    if not (CORPORA / "sentence-gold").exists():
+        return "no ../shared/corpora"
+    manifest = json.loads(model.MODEL_FILE.with_suffix(".json").read_text())
+    for package, wanted in manifest["versions"].items():
+        try:
+            if version(package) != wanted:
+                return f"{package} {version(package)} installed, the model was built with {wanted}"
+        except Exception:
+            return f"{package} not installed (pip install '.[train]')"
+    return None
+
+
+@pytest.mark.slow
+@pytest.mark.shared
+@needs_shared(CORPORA / "sentence-gold")
+def test_shipped_model_equals_a_rebuild(tmp_path):
+    """The training script rebuilds the shipped model byte for byte (teachers run: minutes)."""
+    why = _rebuild_possible()
+    if why:
+        pytest.skip(why)
+    out = tmp_path / "model.npy"
+    train.main(["--corpora", str(CORPORA), "--cache", str(tmp_path / "cache"), "--out", str(out)])
+    assert out.read_bytes() == model.MODEL_FILE.read_bytes()
+
+
+@pytest.mark.parametrize("module", [batch, classes, corpus, rules, splitter, teachers])
+def test_doctests(module):
+    result = doctest.testmod(module)
+    assert result.failed == 0
