@@ -7,7 +7,8 @@ spacing variant identical to its original.
 
 Each shingle is hashed to 32 bits by :func:`shingle_hash` (FNV-1a over the
 code points, then the 64-bit MurmurHash3 finaliser, high half). The same hash
-is computed for whole batches of documents with numpy (:func:`batch_hashes`),
+is computed for whole batches of documents with numpy (:func:`batch_hashes`;
+:func:`batch_hashes64` keeps all 64 bits, for decontamination's lookups),
 so signatures built here equal datasketch's ``MinHash(hashfunc=shingle_hash)``
 fed with :func:`char_ngrams`.
 """
@@ -86,11 +87,17 @@ def code_points(text: str) -> np.ndarray:
 
 
 def batch_hashes(texts: list[str], n: int) -> tuple[np.ndarray, np.ndarray]:
-    """Shingle hashes of many texts at once.
+    """32-bit shingle hashes of many texts at once: the high half of :func:`batch_hashes64`."""
+    h, offsets = batch_hashes64(texts, n)
+    return (h >> np.uint64(32)).astype(np.uint32), offsets
+
+
+def batch_hashes64(texts: list[str], n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Shingle hashes of many texts at once, all 64 bits of the finaliser.
 
     Returns ``(hashes, offsets)``: uint32 hashes of all shingles, document after
     document, and int64 ``offsets`` of length ``len(texts) + 1`` so that document
-    ``i`` owns ``hashes[offsets[i]:offsets[i + 1]]``. Equal to
+    ``i`` owns ``hashes[offsets[i]:offsets[i + 1]]``. Their high halves equal
     ``[shingle_hash(s) for s in char_ngrams(text, n)]`` for every text.
     """
     cps, lengths = _forms(texts)
@@ -111,7 +118,7 @@ def batch_hashes(texts: list[str], n: int) -> tuple[np.ndarray, np.ndarray]:
     for size in np.unique(lengths[short]):
         first = starts[short & (lengths == size)]
         h[first] = _window_hashes(cps, int(size), first)
-    return (fmix64(h[keep]) >> np.uint64(32)).astype(np.uint32), offsets
+    return fmix64(h[keep]), offsets
 
 
 # Code points str.split() treats as whitespace (all at or below U+3000).

@@ -8,7 +8,7 @@ import sys
 import typer
 
 from korpus import __version__
-from korpus.cli import build, crawl, pretrain, split, stats, vocab
+from korpus.cli import build, contamination, crawl, pretrain, split, stats, vocab
 from korpus.core.errors import KorpusError
 
 app = typer.Typer(
@@ -19,7 +19,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for module in (crawl, build, split, vocab, stats, pretrain):
+for module in (crawl, build, split, vocab, stats, contamination, pretrain):
     module.register(app)
 
 

@@ -1,0 +1,142 @@
+"""Report-only contamination check: which evaluation examples an existing corpus contains.
+
+Documents are matched whole (:class:`~korpus.dedup.evalindex.EvalIndex`), so an
+example split over several sentences is still found; then the sentences that
+carry a match are the ones holding a real piece of the example (see
+:func:`carrying_sentences`). Nothing is changed; the result is a report.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pyarrow.parquet as pq
+
+from korpus.dedup.evalindex import CONTAINMENT, EXACT, KINDS, EvalIndex, Matches
+from korpus.dedup.keys import canonical
+from korpus.dedup.shingles import char_ngrams
+
+BATCH_ROWS = 10_000
+SAMPLES = 20
+SAMPLE_CHARS = 300
+# A sentence carries a match when it holds at least this share of the example's n-grams (or is it exactly).
+CARRY_SHARE = 0.2
+
+
+def carrying_sentences(example: str, sentences: list[str], n: int) -> list[int]:
+    """Indexes of the sentences that hold a real piece of ``example``.
+
+    >>> carrying_sentences("정말 재미있는 영화였어요 강추", ["날씨 좋다.", "정말 재미있는 영화였어요.", "강추!"], 5)
+    [1]
+    """
+    grams = set(char_ngrams(canonical(example), n))
+    need = max(2, CARRY_SHARE * len(grams))
+    form = canonical(example)
+    out = []
+    for i, sentence in enumerate(sentences):
+        s_form = canonical(sentence)
+        if s_form and (s_form == form or len(grams.intersection(char_ngrams(s_form, n))) >= need):
+            out.append(i)
+    return out
+
+
+@dataclass
+class SetFindings:
+    """What was found of one evaluation set."""
+
+    name: str
+    path: str
+    examples: int
+    too_short: int
+    found: dict[int, int] = field(default_factory=dict)  # example -> best kind (exact < containment)
+    documents: int = 0
+    sentences: int = 0
+    by_source: dict[str, dict[str, int]] = field(default_factory=dict)
+    samples: list[dict] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        kinds = np.bincount(np.array(list(self.found.values()), dtype=np.int64), minlength=len(KINDS))
+        return {
+            "name": self.name, "path": self.path, "examples": self.examples,
+            "too_short_skipped": self.too_short, "checked": self.examples - self.too_short,
+            "found": {"total": len(self.found), **{k: int(kinds[i]) for i, k in enumerate(KINDS)}},
+            "documents": self.documents, "sentences": self.sentences,
+            "by_source": {s: self.by_source[s] for s in sorted(self.by_source)},
+            "samples": self.samples,
+        }
+
+
+def check_corpus(files: Iterable[Path], index: EvalIndex) -> dict:
+    """Scan corpus Parquet files against ``index``; the report as a dict (same for any batch size)."""
+    findings = [SetFindings(s.name, s.path, index.examples[s.name], index.too_short[s.name]) for s in index.sets]
+    scanned = {"documents": 0, "sentences": 0, "bytes": 0}
+    for path in files:
+        parquet = pq.ParquetFile(path)
+        for batch in parquet.iter_batches(batch_size=BATCH_ROWS, columns=["id", "source", "text", "sentences"]):
+            rows = batch.to_pydict()
+            texts = rows["text"]
+            scanned["documents"] += len(texts)
+            scanned["sentences"] += sum(len(s) or 1 for s in rows["sentences"])
+            scanned["bytes"] += sum(len(t.encode("utf-8", "surrogatepass")) for t in texts)
+            _record(index, _with_exact_sentences(index, index.match(texts), rows["sentences"]), rows, findings)
+    return {
+        "method": {"canonical": "exact-dedup key: no whitespace or punctuation, casefolded",
+                   "ngram": index.options.ngram, "threshold": index.options.threshold,
+                   "min_chars": index.options.min_chars, "max_postings": index.options.max_postings},
+        "scanned": scanned,
+        "sets": [f.as_dict() for f in findings],
+    }
+
+
+def _with_exact_sentences(index: EvalIndex, matches: Matches, sentences: list[list[str]]) -> Matches:
+    """Documents are matched whole; a sentence that is exactly an example makes the match exact."""
+    flat = [s for doc in sentences for s in doc]
+    owner = np.repeat(np.arange(len(sentences)), [len(doc) for doc in sentences])
+    unit, example = index.exact(flat)
+    unit = owner[unit]
+    exact = set(zip(unit.tolist(), example.tolist(), strict=True))
+    pairs = list(zip(matches.unit.tolist(), matches.example.tolist(), strict=True))
+    kind = np.array([EXACT if p in exact else k for p, k in zip(pairs, matches.kind.tolist(), strict=True)],
+                    dtype=np.int8)
+    score = np.where(kind == EXACT, 1.0, matches.score)
+    extra = sorted(exact.difference(pairs))  # a sentence the whole-document match missed
+    if extra:
+        u, e = (np.array(x, dtype=np.int64) for x in zip(*extra, strict=True))
+        unit_all, ex_all = np.concatenate([matches.unit, u]), np.concatenate([matches.example, e])
+        kind, score = np.concatenate([kind, np.full(len(u), EXACT, np.int8)]), np.concatenate([score, np.ones(len(u))])
+        order = np.lexsort((ex_all, unit_all))
+        return Matches(unit_all[order], ex_all[order], kind[order], score[order])
+    return Matches(matches.unit, matches.example, kind, score)
+
+
+def _record(index: EvalIndex, matches, rows: dict, findings: list[SetFindings]) -> None:
+    seen_docs: set[tuple[int, int]] = set()
+    carried: dict[tuple[int, int], set[int]] = {}
+    for unit, ex, kind, score in zip(matches.unit.tolist(), matches.example.tolist(),
+                                     matches.kind.tolist(), matches.score.tolist(), strict=True):
+        found = findings[int(index.set_of[ex])]
+        found.found[ex] = min(found.found.get(ex, CONTAINMENT), kind)
+        sentences = rows["sentences"][unit] or [rows["text"][unit]]
+        carry = carrying_sentences(index.texts[ex], sentences, index.options.ngram)
+        key = (int(index.set_of[ex]), unit)
+        carried.setdefault(key, set()).update(carry)
+        if key not in seen_docs:
+            seen_docs.add(key)
+            found.documents += 1
+            source = found.by_source.setdefault(rows["source"][unit], {"documents": 0, "sentences": 0})
+            source["documents"] += 1
+        if len(found.samples) < SAMPLES:
+            matched = " ".join(sentences[i] for i in carry) if carry else rows["text"][unit]
+            found.samples.append({"example_line": int(index.lines[ex]), "example": index.texts[ex],
+                                  "corpus_id": rows["id"][unit], "matched": matched[:SAMPLE_CHARS],
+                                  "kind": KINDS[kind], "score": round(score, 3)})
+    for (set_i, unit), carry in carried.items():
+        found = findings[set_i]
+        found.sentences += len(carry)
+        found.by_source[rows["source"][unit]]["sentences"] += len(carry)
+
+
+__all__ = ["EXACT", "CONTAINMENT", "carrying_sentences", "check_corpus"]

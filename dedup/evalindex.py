@@ -1,0 +1,209 @@
+"""The evaluation examples as sorted 64-bit hash arrays, matched against text in batches.
+
+Two kinds of match, both on the exact-dedup canonical form
+(:func:`korpus.dedup.keys.canonical`: whitespace and punctuation out, case
+folded):
+
+- ``exact``: a corpus text's canonical form equals an example's;
+- ``containment``: the example's character ``n``-grams (the near-dup shingles,
+  :func:`korpus.dedup.shingles.batch_hashes64`) that occur in the corpus text
+  cover at least ``threshold`` of the example's characters. Spacing changes,
+  a typo (it breaks n grams but uncovers about one character), or an example
+  inside a longer text still match.
+
+Examples shorter than ``min_chars`` canonical characters are no evidence: they
+are counted per set and never matched. An n-gram shared by more than
+``max_postings`` examples is no evidence either and is left out of the index;
+the score is then the share of the characters the remaining grams can
+cover. An example whose remaining grams cover less than half of it, or with
+fewer than ``min_grams`` distinct ones (``좋아좋아좋아좋아``), matches only exactly. Lookups are ``np.searchsorted`` over the sorted arrays, so the index
+is a few arrays of tens of MB at most and the result does not depend on how
+the corpus is cut into batches.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import xxhash
+
+from korpus.dedup.evalsets import EvalSet
+from korpus.dedup.keys import canonical
+from korpus.dedup.shingles import batch_hashes64
+
+EXACT, CONTAINMENT = 0, 1
+KINDS = ("exact", "containment")
+
+
+@dataclass(frozen=True)
+class MatchOptions:
+    """How examples match; the defaults were chosen by ``bench/decontam.py`` (docs/decontamination.md)."""
+
+    ngram: int = 4
+    threshold: float = 0.8
+    min_chars: int = 10
+    max_postings: int = 10
+    min_grams: int = 4
+
+
+@dataclass
+class Matches:
+    """One row per (text, example) that match: the text's index in the batch, the example, kind, score."""
+
+    unit: np.ndarray
+    example: np.ndarray
+    kind: np.ndarray
+    score: np.ndarray
+
+
+def _key(form: str) -> int:
+    return xxhash.xxh3_64_intdigest(form.encode("utf-8", "surrogatepass"))
+
+
+def _csr(keys: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Sorted unique keys, pointers into ``values`` sorted by key: key i owns values[ptr[i]:ptr[i+1]]."""
+    order = np.lexsort((values, keys))
+    keys, values = keys[order], values[order]
+    uniq, starts = np.unique(keys, return_index=True)
+    ptr = np.append(starts, len(keys)).astype(np.int64)
+    return uniq, ptr, values
+
+
+def _postings(keys, examples, positions):
+    """Sorted unique gram keys and, per key, its (example, position) postings: key i owns [ptr[i], ptr[i+1])."""
+    uniq, starts = np.unique(keys, return_index=True)
+    return uniq, np.append(starts, len(keys)).astype(np.int64), examples, positions
+
+
+def _covered(group: np.ndarray, pos: np.ndarray, n: int, groups: int, lengths: np.ndarray) -> np.ndarray:
+    """Characters covered by n-grams at ``pos``, per group; rows sorted by (group, pos).
+
+    A typo breaks the n grams over it but leaves the characters around it
+    covered by their other grams, so one typo costs about one character.
+    """
+    step = np.full(len(pos), n, dtype=np.int64)
+    same = np.zeros(len(pos), dtype=bool)
+    same[1:] = group[1:] == group[:-1]
+    step[1:][same[1:]] = np.minimum(np.diff(pos)[same[1:]], n)
+    covered = np.bincount(group, weights=step, minlength=groups).astype(np.int64)
+    return np.minimum(covered, lengths)
+
+
+def _expand(ptr: np.ndarray, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each i in ``idx`` the positions ptr[i]..ptr[i+1]-1, and which entry of ``idx`` each came from."""
+    counts = ptr[idx + 1] - ptr[idx]
+    owner = np.repeat(np.arange(len(idx)), counts)
+    first = np.repeat(ptr[idx] - np.concatenate(([0], np.cumsum(counts)[:-1])), counts)
+    return first + np.arange(int(counts.sum())), owner
+
+
+class EvalIndex:
+    """All examples of several evaluation sets, ready for batch lookups."""
+
+    def __init__(self, sets: list[EvalSet], options: MatchOptions = MatchOptions()):
+        self.options = options
+        self.sets = sets
+        texts, set_of, lines = [], [], []
+        self.too_short = {s.name: 0 for s in sets}
+        self.examples = {s.name: len(s.examples) for s in sets}
+        for i, s in enumerate(sets):
+            for line, text in s.examples:
+                form = canonical(text)
+                if len(form) < options.min_chars:
+                    self.too_short[s.name] += 1
+                    continue
+                texts.append(text)
+                set_of.append(i)
+                lines.append(line)
+        self.texts = texts
+        self.set_of = np.array(set_of, dtype=np.int32)
+        self.lines = np.array(lines, dtype=np.int64)
+        forms = [canonical(t) for t in texts]
+        ids = np.arange(len(forms), dtype=np.int64)
+        keys = np.fromiter(map(_key, forms), dtype=np.uint64, count=len(forms))
+        self.exact_keys, self.exact_ptr, self.exact_ex = _csr(keys, ids)
+        self._build_grams(forms)
+
+    def _build_grams(self, forms: list[str]) -> None:
+        n = self.options.ngram
+        h, offsets = batch_hashes64(forms, n)
+        counts = np.diff(offsets)
+        ex = np.repeat(np.arange(len(forms), dtype=np.int64), counts)
+        pos = np.arange(len(h), dtype=np.int64) - np.repeat(offsets[:-1], counts)
+        order = np.lexsort((pos, ex, h))
+        h, ex, pos = h[order], ex[order], pos[order]
+        # A gram in more than max_postings examples is no evidence: left out.
+        new_key = np.ones(len(h), dtype=bool)
+        new_key[1:] = h[1:] != h[:-1]
+        new_pair = new_key.copy()
+        new_pair[1:] |= ex[1:] != ex[:-1]
+        key_of = np.cumsum(new_key) - 1
+        examples_per_key = np.bincount(key_of, weights=new_pair, minlength=int(new_key.sum()))
+        kept = examples_per_key[key_of] <= self.options.max_postings
+        distinct = np.bincount(ex[kept & new_pair], minlength=len(forms))
+        self.lengths = np.fromiter(map(len, forms), dtype=np.int64, count=len(forms))
+        self.gram_keys, self.gram_ptr, self.gram_ex, self.gram_pos = _postings(h[kept], ex[kept], pos[kept])
+        # The characters the kept grams cover: the most a copy can match.
+        by_example = np.lexsort((pos[kept], ex[kept]))
+        self.coverable = _covered(ex[kept][by_example], pos[kept][by_example], n, len(forms), self.lengths)
+        self.containable = (self.coverable * 2 >= self.lengths) & (distinct >= self.options.min_grams)
+
+    @property
+    def size_bytes(self) -> int:
+        arrays = (self.exact_keys, self.exact_ptr, self.exact_ex, self.gram_keys, self.gram_ptr, self.gram_ex, self.gram_pos)
+        return sum(a.nbytes for a in arrays)
+
+    def match(self, texts: list[str]) -> Matches:
+        """Every (text, example) pair that matches, exact before containment, sorted by text then example."""
+        forms = [canonical(t) for t in texts]
+        exact = self.exact(forms, folded=True)
+        contained = self._contained(forms)
+        unit = np.concatenate([exact[0], contained[0]])
+        example = np.concatenate([exact[1], contained[1]])
+        kind = np.concatenate([np.full(len(exact[0]), EXACT, np.int8), np.full(len(contained[0]), CONTAINMENT, np.int8)])
+        score = np.concatenate([np.ones(len(exact[0])), contained[2]])
+        order = np.lexsort((kind, example, unit))
+        unit, example, kind, score = unit[order], example[order], kind[order], score[order]
+        first = np.ones(len(unit), dtype=bool)
+        first[1:] = (unit[1:] != unit[:-1]) | (example[1:] != example[:-1])
+        return Matches(unit[first], example[first], kind[first], score[first])
+
+    def exact(self, texts: list[str], folded: bool = False) -> tuple[np.ndarray, np.ndarray]:
+        """(text index, example) of the texts whose canonical form is an example's."""
+        forms = texts if folded else [canonical(t) for t in texts]
+        keys = np.fromiter(map(_key, forms), dtype=np.uint64, count=len(forms))
+        idx = self._find(self.exact_keys, keys)
+        units = np.flatnonzero(idx >= 0)
+        pos, owner = _expand(self.exact_ptr, idx[units])
+        return units[owner], self.exact_ex[pos]
+
+    def _contained(self, forms: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        h, offsets = batch_hashes64(forms, self.options.ngram)
+        unit = np.repeat(np.arange(len(forms), dtype=np.int64), np.diff(offsets))
+        idx = self._find(self.gram_keys, h)
+        hit = idx >= 0
+        # Each (text, gram) once, then to every (example, position) where the gram occurs.
+        width = max(len(self.gram_keys), 1)
+        pair = np.unique(unit[hit] * width + idx[hit])
+        at, owner = _expand(self.gram_ptr, pair % width)
+        u, e, p = (pair // width)[owner], self.gram_ex[at], self.gram_pos[at]
+        order = np.lexsort((p, e, u))
+        u, e, p = u[order], e[order], p[order]
+        group = np.ones(len(u), dtype=bool)
+        group[1:] = (u[1:] != u[:-1]) | (e[1:] != e[:-1])
+        starts = np.flatnonzero(group)
+        gid = np.cumsum(group) - 1
+        covered = _covered(gid, p, self.options.ngram, len(starts), self.lengths[e[starts]])
+        u, e = u[starts], e[starts]
+        score = covered / np.maximum(self.coverable[e], 1)
+        keep = (score >= self.options.threshold) & self.containable[e]
+        return u[keep], e[keep], score[keep]
+
+    @staticmethod
+    def _find(sorted_keys: np.ndarray, keys: np.ndarray) -> np.ndarray:
+        """Position of each key in ``sorted_keys``, or -1."""
+        if len(sorted_keys) == 0:
+            return np.full(len(keys), -1, dtype=np.int64)
+        idx = np.minimum(np.searchsorted(sorted_keys, keys), len(sorted_keys) - 1)
+        return np.where(sorted_keys[idx] == keys, idx, -1)

@@ -1,0 +1,211 @@
+"""Decontamination against evaluation sets: file readers, matching, the report-only command."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from conftest import CORPORA, needs_shared, run_korpus
+
+from korpus.core.errors import ConfigError, InputError
+from korpus.core.parquet import write_records
+from korpus.core.schema import Record
+from korpus.dedup.contamination import carrying_sentences, check_corpus
+from korpus.dedup.evalindex import CONTAINMENT, EXACT, EvalIndex, MatchOptions
+from korpus.dedup.evalsets import EvalSet, parse_eval_flag, read_eval_set, read_eval_sets
+from korpus.dedup.shingles import batch_hashes, batch_hashes64
+
+REVIEWS = [
+    "이 영화 정말 재미있게 봤어요 배우들 연기가 최고",
+    "스토리가 너무 지루해서 중간에 잠들었습니다",
+    "감독의 전작보다 훨씬 나아진 연출이 돋보인다",
+    "최고의 영화",  # 6 canonical characters: too short to be evidence
+]
+
+
+def evalset(texts=REVIEWS, name="nsmc") -> EvalSet:
+    return EvalSet(name, "eval.txt", [(i + 2, t) for i, t in enumerate(texts)])
+
+
+def test_batch_hashes_is_the_high_half_of_batch_hashes64():
+    texts = ["좋은 영화", "굳 ㅋ", "", "a" * 30]
+    h32, off32 = batch_hashes(texts, 5)
+    h64, off64 = batch_hashes64(texts, 5)
+    assert np.array_equal(off32, off64)
+    assert np.array_equal(h32, (h64 >> np.uint64(32)).astype(np.uint32))
+
+
+# --- readers ---------------------------------------------------------------
+
+def test_reads_nsmc_layout_with_line_numbers(tmp_path):
+    p = tmp_path / "ratings_test.txt"
+    p.write_text("id\tdocument\tlabel\n1\t굳 ㅋ\t1\n2\t\t0\n3\t뭐야 이 평점들은\t0\n", encoding="utf-8")
+    assert read_eval_set("nsmc", p).examples == [(2, "굳 ㅋ"), (3, ""), (4, "뭐야 이 평점들은")]
+
+
+def test_reads_hate_speech_layout_and_csv_and_jsonl_and_lines(tmp_path):
+    tsv = tmp_path / "dev.tsv"
+    tsv.write_text("comments\tcontain_gender_bias\tbias\thate\n송중기 시대극은 믿고본다\tFalse\tnone\tnone\n")
+    assert read_eval_set("hate", tsv).examples == [(2, "송중기 시대극은 믿고본다")]
+    csv = tmp_path / "e.csv"
+    csv.write_text('id,text\n1,"쉼표, 있는 문장"\n')
+    assert read_eval_set("c", csv).examples == [(2, "쉼표, 있는 문장")]
+    jl = tmp_path / "e.jsonl"
+    jl.write_text('{"sentence": "하나"}\n\n{"sentence": "둘"}\n')
+    assert read_eval_set("j", jl, text_field="sentence").examples == [(1, "하나"), (3, "둘")]
+    lines = tmp_path / "e.txt"
+    lines.write_text("첫 줄\n\n셋째 줄\n")
+    assert read_eval_set("l", lines).examples == [(1, "첫 줄"), (3, "셋째 줄")]
+
+
+@pytest.mark.parametrize("name, content, field, message", [
+    ("empty.txt", "", None, "no examples"),
+    ("header.tsv", "id\tdocument\tlabel\n", None, "no examples"),
+    ("wrong.tsv", "id\treview\tlabel\n1\t좋다\t1\n", None, "line 1: no column 'document' or 'comments'"),
+    ("field.tsv", "id\tdocument\n1\t좋다\n", "text", "line 1: no column 'text'"),
+    ("short.tsv", "id\tlabel\tdocument\n1\t0\t좋다\n2\t1\n", None, "line 3: 2 columns"),
+    ("bad.jsonl", '{"text": "a"}\n{"text": \n', None, "line 2: not JSON"),
+    ("nofield.jsonl", '{"body": "a"}\n', None, "line 1: no field 'text'"),
+    ("plain.txt", "그냥 한 줄\n", "document", "line 1: no header"),
+])
+def test_bad_files_are_one_clear_error(tmp_path, name, content, field, message):
+    p = tmp_path / name
+    p.write_text(content, encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        read_eval_set("e", p, text_field=field)
+    assert str(err.value).startswith(str(p)) and message in str(err.value)
+
+
+def test_missing_file_bad_utf8_bad_flag_and_repeated_name(tmp_path):
+    with pytest.raises(InputError, match="no such file"):
+        read_eval_set("e", tmp_path / "nope.txt")
+    p = tmp_path / "latin.txt"
+    p.write_bytes("좋다\n".encode() + b"\xff\xfe\n")
+    with pytest.raises(InputError, match="line 2: not valid utf-8"):
+        read_eval_set("e", p)
+    with pytest.raises(ConfigError, match="expected NAME=PATH"):
+        parse_eval_flag("nsmc")
+    (tmp_path / "a.txt").write_text("한 줄\n")
+    with pytest.raises(ConfigError, match="given twice: a"):
+        read_eval_sets([("a", str(tmp_path / "a.txt")), ("a", str(tmp_path / "a.txt"))])
+
+
+# --- matching ----------------------------------------------------------------
+
+def found(index: EvalIndex, texts: list[str]) -> list[tuple[int, int, int]]:
+    m = index.match(texts)
+    return list(zip(m.unit.tolist(), m.example.tolist(), m.kind.tolist(), strict=True))
+
+
+def test_exact_spacing_punctuation_typo_and_embedded_copies_match():
+    index = EvalIndex([evalset()])
+    texts = [
+        "이 영화 정말 재미있게 봤어요 배우들 연기가 최고",           # exact
+        "이영화정말재미있게봤어요 배우들연기가최고!!",               # spacing and punctuation: same canonical form
+        "스토리가 너무 지루해서 중간에 잠둘었습니다",                 # one typo
+        "어제 본 영화 후기. 감독의 전작보다 훨씬 나아진 연출이 돋보인다. 추천함",  # inside a longer text
+        "오늘 점심은 김치찌개를 먹었다",                              # unrelated
+    ]
+    assert found(index, texts) == [(0, 0, EXACT), (1, 0, EXACT), (2, 1, CONTAINMENT), (3, 2, CONTAINMENT)]
+
+
+def test_too_short_examples_are_counted_and_never_matched():
+    index = EvalIndex([evalset()])
+    assert index.too_short == {"nsmc": 1} and index.examples == {"nsmc": 4}
+    assert found(index, ["최고의 영화", "정말 최고의 영화였다"]) == []
+
+
+def test_partial_overlap_below_threshold_does_not_match():
+    index = EvalIndex([evalset()])
+    assert found(index, ["이 영화 정말 재미있게 봤어요"]) == []  # under half of example 0
+
+
+def test_repetitive_examples_match_only_exactly():
+    index = EvalIndex([evalset(["좋아좋아좋아좋아좋아좋아"])])
+    assert found(index, ["좋아좋아좋아 10자의 압박"]) == []
+    assert found(index, ["좋아 좋아 좋아 좋아 좋아 좋아"]) == [(0, 0, EXACT)]
+
+
+def test_ngrams_in_many_examples_are_no_evidence():
+    shared = "진짜 재미있어요"
+    examples = [f"{shared} {i}번째 리뷰 입니다 {chr(0xAC00 + i * 37)}" for i in range(30)]
+    index = EvalIndex([evalset(examples)], MatchOptions(max_postings=5))
+    assert found(index, [f"{shared} 다른 말"]) == []
+
+
+def test_result_does_not_depend_on_batching():
+    index = EvalIndex([evalset()])
+    texts = ["잡담 " * i + REVIEWS[i % 3] for i in range(40)]
+    whole = index.match(texts)
+    parts = [index.match(texts[i:i + 7]) for i in range(0, 40, 7)]
+    assert np.array_equal(whole.unit, np.concatenate([p.unit + 7 * k for k, p in enumerate(parts)]))
+    assert np.array_equal(whole.example, np.concatenate([p.example for p in parts]))
+
+
+def test_several_sets_keep_their_examples_apart():
+    index = EvalIndex([evalset(REVIEWS[:1], "a"), evalset(REVIEWS[1:2], "b")])
+    assert [index.set_of[e] for _, e, _ in found(index, REVIEWS[:2])] == [0, 1]
+
+
+def test_carrying_sentences_leave_the_neighbours():
+    sentences = ["날씨가 좋아서 산책을 했다.", "스토리가 너무 지루해서 중간에 잠들었습니다.", "내일은 비가 온대."]
+    assert carrying_sentences(REVIEWS[1], sentences, 4) == [1]
+
+
+# --- the corpus check and the command ----------------------------------------
+
+def corpus(path: Path) -> Path:
+    records = [
+        Record(id="c/1", source="comments", text=REVIEWS[0], sentences=[]),
+        Record(id="n/1", source="news", text="첫 문장이다. 스토리가 너무 지루해서 중간에 잠들었습니다. 끝.",
+               sentences=["첫 문장이다.", "스토리가 너무 지루해서 중간에 잠들었습니다.", "끝."]),
+        Record(id="n/2", source="news", text="관계없는 기사 본문입니다.", sentences=["관계없는 기사 본문입니다."]),
+    ]
+    write_records(records, path)
+    return path
+
+
+def test_check_corpus_counts_examples_documents_and_sentences(tmp_path):
+    report = check_corpus([corpus(tmp_path / "c.parquet")], EvalIndex([evalset()]))
+    s = report["sets"][0]
+    assert s["found"] == {"total": 2, "exact": 2, "containment": 0}  # n/1 holds example 1 as a sentence
+    assert (s["examples"], s["too_short_skipped"], s["documents"], s["sentences"]) == (4, 1, 2, 2)
+    assert s["by_source"] == {"comments": {"documents": 1, "sentences": 1}, "news": {"documents": 1, "sentences": 1}}
+    assert s["samples"][1] == {"example_line": 3, "example": REVIEWS[1], "corpus_id": "n/1",
+                               "matched": "스토리가 너무 지루해서 중간에 잠들었습니다.", "kind": "exact", "score": 1.0}
+    assert report["scanned"]["documents"] == 3
+
+
+def test_contamination_command_reports_and_writes_json(tmp_path):
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    corpus(folder / "part-00000.parquet")
+    ev = tmp_path / "ratings_test.txt"
+    ev.write_text("id\tdocument\tlabel\n" + "".join(f"{i}\t{t}\t1\n" for i, t in enumerate(REVIEWS)), encoding="utf-8")
+    out = tmp_path / "r.json"
+    proc = run_korpus("contamination", str(folder), "--against", f"nsmc={ev}", "--json", str(out), check=True)
+    assert "nsmc" in proc.stdout and "scanned 3 documents" in proc.stdout
+    assert json.loads(out.read_text())["sets"][0]["found"]["total"] == 2
+    assert sorted(p.name for p in folder.iterdir()) == ["part-00000.parquet"]  # changes nothing
+
+
+def test_contamination_command_bad_inputs_are_one_line(tmp_path):
+    corpus(tmp_path / "c.parquet")
+    bad = tmp_path / "e.tsv"
+    bad.write_text("id\treview\n1\t좋다\n")
+    proc = run_korpus("contamination", str(tmp_path / "c.parquet"), "--against", f"e={bad}")
+    assert proc.returncode == 1 and proc.stderr.strip().count("\n") == 0 and f"{bad}, line 1" in proc.stderr
+    proc = run_korpus("contamination", str(tmp_path / "none"), "--against", f"e={bad}")
+    assert proc.returncode == 1 and "no column" in proc.stderr  # the sets are read first
+    good = tmp_path / "g.txt"
+    good.write_text("한 줄의 평가 예제입니다\n")
+    proc = run_korpus("contamination", str(tmp_path / "none"), "--against", f"e={good}")
+    assert proc.returncode == 1 and "no such corpus file or folder" in proc.stderr
+
+
+@needs_shared(CORPORA / "comments" / "nsmc_ratings_test.txt")
+def test_nsmc_file_reads_as_50000_examples():
+    s = read_eval_set("nsmc", CORPORA / "comments" / "nsmc_ratings_test.txt")
+    assert len(s.examples) == 50_000 and s.examples[0] == (2, "굳 ㅋ")
