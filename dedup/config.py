@@ -66,3 +66,22 @@ class DedupConfig(SentenceOptions, NearOptions):
     def __post_init__(self) -> None:
         NearOptions.__post_init__(self)
         SentenceOptions.__post_init__(self)
+
+
+ACTIONS = ("sentence", "document")
+
+
+@dataclass
+class DecontamSet:
+    """One ``[[decontaminate]]`` table (or ``--decontaminate NAME=PATH``): an evaluation set to keep out."""
+
+    name: str
+    path: str
+    text_field: str | None = None  # default: document, comments, text or sentence (tables), text (JSONL)
+    encoding: str = "utf-8"
+    action: str = "sentence"  # remove the sentences that carry a match; "document": drop the whole document
+
+    def __post_init__(self) -> None:
+        if self.action not in ACTIONS:
+            raise ConfigError(f"[[decontaminate]] {self.name} action: {self.action!r} (expected one of "
+                              f"{', '.join(ACTIONS)})")

@@ -81,7 +81,7 @@ def check_corpus(files: Iterable[Path], index: EvalIndex) -> dict:
             scanned["documents"] += len(texts)
             scanned["sentences"] += sum(len(s) or 1 for s in rows["sentences"])
             scanned["bytes"] += sum(len(t.encode("utf-8", "surrogatepass")) for t in texts)
-            _record(index, _with_exact_sentences(index, index.match(texts), rows["sentences"]), rows, findings)
+            _record(index, with_exact_sentences(index, index.match(texts), rows["sentences"]), rows, findings)
     return {
         "method": {"canonical": "exact-dedup key: no whitespace or punctuation, casefolded",
                    "ngram": index.options.ngram, "threshold": index.options.threshold,
@@ -91,7 +91,7 @@ def check_corpus(files: Iterable[Path], index: EvalIndex) -> dict:
     }
 
 
-def _with_exact_sentences(index: EvalIndex, matches: Matches, sentences: list[list[str]]) -> Matches:
+def with_exact_sentences(index: EvalIndex, matches: Matches, sentences: list[list[str]]) -> Matches:
     """Documents are matched whole; a sentence that is exactly an example makes the match exact."""
     flat = [s for doc in sentences for s in doc]
     owner = np.repeat(np.arange(len(sentences)), [len(doc) for doc in sentences])

@@ -140,8 +140,10 @@ class EvalIndex:
         new_pair[1:] |= ex[1:] != ex[:-1]
         key_of = np.cumsum(new_key) - 1
         examples_per_key = np.bincount(key_of, weights=new_pair, minlength=int(new_key.sum()))
-        kept = examples_per_key[key_of] <= self.options.max_postings
-        distinct = np.bincount(ex[kept & new_pair], minlength=len(forms))
+        # A gram repeated inside an example counts at its first place only, so that
+        # one 유부남이 does not cover 유부남이 유부남이 유부남이.
+        kept = (examples_per_key[key_of] <= self.options.max_postings) & new_pair
+        distinct = np.bincount(ex[kept], minlength=len(forms))
         self.lengths = np.fromiter(map(len, forms), dtype=np.int64, count=len(forms))
         self.gram_keys, self.gram_ptr, self.gram_ex, self.gram_pos = _postings(h[kept], ex[kept], pos[kept])
         # The characters the kept grams cover: the most a copy can match.

@@ -1,17 +1,22 @@
 """The global steps of a build, in order, from the ``[dedup]`` options.
 
-Exact first: near-duplicate removal then ignores the rows exact removal
+Decontamination first (every document is checked against the evaluation sets),
+then exact: near-duplicate removal then ignores the rows exact removal
 already dropped (and needs fewer comparisons); boilerplate sentences last,
 counted only in the documents that stay.
 """
 
 from __future__ import annotations
 
-from korpus.dedup.config import DedupConfig, NearOptions, SentenceOptions, options_of
+from korpus.dedup.config import DecontamSet, DedupConfig, NearOptions, SentenceOptions, options_of
 
 
-def global_steps(config: DedupConfig) -> list:
+def global_steps(config: DedupConfig, decontaminate: list[DecontamSet] | None = None) -> list:
     steps: list = []
+    if decontaminate:
+        from korpus.dedup.decontaminate import Decontaminate
+
+        steps.append(Decontaminate(list(decontaminate)))
     if config.exact:
         from korpus.dedup.exact import ExactDedup
 

@@ -209,3 +209,78 @@ def test_contamination_command_bad_inputs_are_one_line(tmp_path):
 def test_nsmc_file_reads_as_50000_examples():
     s = read_eval_set("nsmc", CORPORA / "comments" / "nsmc_ratings_test.txt")
     assert len(s.examples) == 50_000 and s.examples[0] == (2, "굳 ㅋ")
+
+
+# --- the build step --------------------------------------------------------------
+
+EVAL_TSV = "id\tdocument\tlabel\n" + "".join(f"{i}\t{t}\t1\n" for i, t in enumerate(REVIEWS))
+COMMENTS = "이영화정말재미있게봤어요 배우들연기가최고!!\n오늘 날씨가 좋아서 산책을 했습니다 정말로요\n"
+DOCS = ("첫 문장은 평범한 이야기입니다. 스토리가 너무 지루해서 중간에 잠들었습니다. 그래도 배우는 좋았어요.\n\n"
+        "다른 문서는 아무 상관이 없는 내용을 담고 있습니다. 두 번째 문장도 있어요.\n")
+
+
+def build_inputs(tmp_path: Path) -> Path:
+    (tmp_path / "ev.tsv").write_text(EVAL_TSV, encoding="utf-8")
+    (tmp_path / "c.txt").write_text(COMMENTS, encoding="utf-8")
+    (tmp_path / "t.txt").write_text(DOCS, encoding="utf-8")
+    return tmp_path
+
+
+def texts_of(path: Path) -> dict[str, str]:
+    import polars as pl
+
+    return dict(pl.read_parquet(path).select("id", "text").rows())
+
+
+def test_build_removes_carrying_sentences_and_drops_comments(tmp_path):
+    d = build_inputs(tmp_path)
+    run_korpus("build", "-s", "comments=c.txt", "-s", "text=t.txt", "--decontaminate", "nsmc=ev.tsv",
+               "--out", "out.parquet", cwd=d, check=True)
+    assert texts_of(d / "out.parquet") == {
+        "comments/c:2": "오늘 날씨가 좋아서 산책을 했습니다 정말로요",
+        "text/t:1": "첫 문장은 평범한 이야기입니다. 그래도 배우는 좋았어요.",  # its neighbours stay
+        "text/t:3": "다른 문서는 아무 상관이 없는 내용을 담고 있습니다. 두 번째 문장도 있어요.",
+    }
+    counts = json.loads((d / "out.stats.json").read_text())["counts"]["decontaminate"]
+    assert counts == {"comments": {"dropped:contaminated": 1, "documents_dropped:nsmc": 1},
+                      "text": {"sentences_removed:nsmc": 1}}
+    report = json.loads((d / "out.reports" / "decontaminate" / "decontamination.json").read_text())
+    s = report["sets"][0]
+    assert (s["too_short_skipped"], s["found"]["total"], s["documents_dropped"], s["sentences_removed"]) == (1, 2, 1, 1)
+    assert {x["corpus_id"] for x in s["samples"]} == {"comments/c:1", "text/t:1"}
+
+
+def test_toml_tables_and_document_action(tmp_path):
+    d = build_inputs(tmp_path)
+    (d / "k.toml").write_text('[[source]]\nkind = "text"\npath = "t.txt"\n\n'
+                              '[[decontaminate]]\nname = "nsmc"\npath = "ev.tsv"\ntext_field = "document"\n'
+                              'action = "document"\n', encoding="utf-8")
+    run_korpus("build", "--config", "k.toml", "--out", "out.parquet", cwd=d, check=True)
+    assert list(texts_of(d / "out.parquet")) == ["text/t:3"]
+
+
+@pytest.mark.parametrize("table, message", [
+    ('name = "e"\npath = "missing.tsv"\n', "missing.tsv: evaluation set 'e': no such file"),
+    ('name = "e"\npath = "ev.tsv"\ntext_field = "review"\n', "ev.tsv, line 1: no column 'review'"),
+    ('name = "e"\npath = "ev.tsv"\naction = "drop"\n', "action: 'drop'"),
+    ('name = "e"\npath = "ev.tsv"\nfield = "x"\n', "unknown key 'field'"),
+    ('path = "ev.tsv"\n', "needs 'name' and 'path'"),
+])
+def test_bad_evaluation_sets_fail_before_the_build(tmp_path, table, message):
+    d = build_inputs(tmp_path)
+    (d / "k.toml").write_text(f'[[source]]\nkind = "text"\npath = "t.txt"\n\n[[decontaminate]]\n{table}')
+    proc = run_korpus("build", "--config", "k.toml", "--out", "out.parquet", cwd=d)
+    assert proc.returncode != 0 and message in proc.stderr and proc.stderr.strip().count("\n") == 0
+    assert not (d / "out.parquet").exists() and not (d / ".korpus-work").exists()
+
+
+def test_changed_evaluation_file_starts_a_fresh_work_folder(tmp_path):
+    import os
+
+    from korpus.build.config import BuildConfig, parse_decontaminate_flag
+
+    d = build_inputs(tmp_path)
+    cfg = BuildConfig(decontaminate=[parse_decontaminate_flag(f"nsmc={d / 'ev.tsv'}")])
+    before = cfg.step_options()
+    os.utime(d / "ev.tsv", ns=(1, 1))
+    assert cfg.step_options() != before

@@ -19,7 +19,7 @@ from korpus.build.writers import WRITERS
 from korpus.cleaners.config import CleanConfig, FilterConfig, SplitConfig
 from korpus.core.errors import ConfigError
 from korpus.crawlers.readers import check_kind, reader_for
-from korpus.dedup.config import DedupConfig
+from korpus.dedup.config import DecontamSet, DedupConfig
 
 
 @dataclass
@@ -44,15 +44,19 @@ class BuildConfig:
     filter: FilterConfig = field(default_factory=FilterConfig)
     split: SplitConfig = field(default_factory=SplitConfig)
     dedup: DedupConfig = field(default_factory=DedupConfig)
+    decontaminate: list[DecontamSet] = field(default_factory=list)
 
     def step_options(self) -> dict[str, Any]:
         """What changes the output: keys the work dir, so changed options rebuild."""
-        return {name: dataclasses.asdict(getattr(self, name)) for name in ("clean", "filter", "split", "dedup")}
+        options = {name: dataclasses.asdict(getattr(self, name)) for name in ("clean", "filter", "split", "dedup")}
+        if self.decontaminate:  # an edited evaluation file changes the output too
+            options["decontaminate"] = [[dataclasses.asdict(s), *_stat(s.path)] for s in self.decontaminate]
+        return options
 
 
 SECTIONS = {"clean": CleanConfig, "filter": FilterConfig, "split": SplitConfig, "dedup": DedupConfig}
 SCALAR_KEYS = ("out", "work_dir", "workers", "engine", "ray_address", "export_txt", "format", "keep_work")
-TOP_KEYS = {"source", *SCALAR_KEYS, *SECTIONS}
+TOP_KEYS = {"source", "decontaminate", *SCALAR_KEYS, *SECTIONS}
 
 
 def load_config(path: str | Path | None) -> BuildConfig:
@@ -82,7 +86,32 @@ def config_from_mapping(data: dict[str, Any], where: str = "config") -> BuildCon
         if name in data:
             setattr(cfg, name, dataclass_from(cls, data[name], where, name))
     cfg.sources = [_source(s, f"{where} [[source]] #{i + 1}") for i, s in enumerate(data.get("source", []))]
+    tables = data.get("decontaminate", [])
+    if not isinstance(tables, list):
+        raise ConfigError(f"{where}: decontaminate: expected [[decontaminate]] tables (name, path, ...)")
+    cfg.decontaminate = [_decontam(t, f"{where} [[decontaminate]] #{i + 1}") for i, t in enumerate(tables)]
     return cfg
+
+
+def _decontam(entry: Any, where: str) -> DecontamSet:
+    if not isinstance(entry, dict) or "name" not in entry or "path" not in entry:
+        raise ConfigError(f"{where}: an evaluation set needs 'name' and 'path'")
+    return dataclass_from(DecontamSet, entry, where, "decontaminate")
+
+
+def parse_decontaminate_flag(value: str) -> DecontamSet:
+    """``NAME=PATH`` from ``--decontaminate``."""
+    from korpus.dedup.evalsets import parse_eval_flag
+
+    return DecontamSet(*parse_eval_flag(value, "--decontaminate"))
+
+
+def _stat(path: str) -> tuple[int, int]:
+    try:
+        st = Path(path).stat()
+    except OSError:
+        return (-1, -1)  # a missing file is reported before the build starts
+    return st.st_size, st.st_mtime_ns
 
 
 def _source(entry: Any, where: str) -> SourceSpec:

@@ -15,7 +15,7 @@ from korpus.dedup.pipeline import global_steps
 
 def run_global_phase(config, map_paths: list[Path], work: Path, engine, stats: Stats, progress) -> list[Path]:
     drop_files: list[Path] = []
-    for k, step in enumerate(global_steps(config.dedup)):
+    for k, step in enumerate(global_steps(config.dedup, config.decontaminate)):
         gdir = work / "global" / f"{k}-{step.name}"
         sidecars = [gdir / f"sidecar-{i:05d}.parquet" for i in range(len(map_paths))]
         todo = [(sidecar_shard, (step, i, map_paths[i], sidecars[i]))

@@ -57,6 +57,10 @@ class BuildResult:
 def build(config: BuildConfig, progress: Progress | None = None) -> BuildResult:
     t0 = time.perf_counter()
     output = resolve_output(config.out, config.format)  # a bad --out/--format fails before any input is read
+    if config.decontaminate:  # a bad evaluation file fails here, before any input is read
+        from korpus.dedup.decontaminate import check_sets
+
+        check_sets(config.decontaminate)
     sources = config.sources or sample_sources()
     shards = plan_shards(sources)
     work = work_dir_for(config, output, shards)

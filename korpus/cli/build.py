@@ -43,9 +43,14 @@ def register(app: typer.Typer) -> None:
         date_field: str = typer.Option(None, "--date-field", help="Key/column with the date (jsonl, news)."),
         encoding: str = typer.Option(None, "--encoding",
                                      help="Input encoding of text sources: auto (default), utf-8, cp949/euc-kr."),
+        decontaminate: list[str] = typer.Option(
+            None, "--decontaminate",
+            help="NAME=PATH of an evaluation set to keep out of the corpus, repeatable (replaces the TOML's "
+                 "[[decontaminate]] tables): one example per line, a TSV/CSV with a header (NSMC, Korean Hate "
+                 "Speech) or JSONL. The sentences that carry a match are removed (docs/decontamination.md)."),
     ) -> None:
         """Read sources, clean, split into sentences, deduplicate and write a Parquet (or JSONL) corpus."""
-        from korpus.build.config import load_config, parse_source_flag
+        from korpus.build.config import load_config, parse_decontaminate_flag, parse_source_flag
         from korpus.build.finish import empty_corpus_reason
         from korpus.build.run import build as run_build
         from korpus.cli.progress import BuildProgress
@@ -54,6 +59,8 @@ def register(app: typer.Typer) -> None:
         cfg = load_config(config)
         if source:
             cfg.sources = [parse_source_flag(s) for s in source]
+        if decontaminate:
+            cfg.decontaminate = [parse_decontaminate_flag(d) for d in decontaminate]
         apply_reader_flags(cfg.sources, {"text_field": text_field, "id_field": id_field, "title_field": title_field,
                                          "date_field": date_field, "encoding": encoding})
         for name, value in (("out", out), ("format", fmt), ("work_dir", work_dir), ("workers", workers),

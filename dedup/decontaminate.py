@@ -1,0 +1,168 @@
+"""Decontamination as a global step: remove what evaluation sets share with the corpus.
+
+Shard pass (parallel): each document is matched against the evaluation
+examples (:mod:`korpus.dedup.evalindex`, built once per worker process) and
+every (document, example) match is written with the sentences that carry it
+(:func:`korpus.dedup.contamination.carrying_sentences`). Resolve: a set's
+``action = "sentence"`` removes the carrying sentences (``sentence_drops.parquet``,
+applied by the write phase); a document left without sentences, an unsplit
+document (a comment) and a match no single sentence carries drop the whole
+document, as ``action = "document"`` always does. Counted under the step's
+name per source (reason ``contaminated``; ``sentences_removed:<set>``); the
+report is ``report/decontamination.json``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+import pyarrow as pa
+
+from korpus.core.io import atomic_path, write_text_atomic
+from korpus.core.stats import Stats
+from korpus.core.steps import SENTENCE_DROPS
+from korpus.dedup.config import DecontamSet
+from korpus.dedup.contamination import (
+    SAMPLE_CHARS,
+    SAMPLES,
+    carrying_sentences,
+    with_exact_sentences,
+)
+from korpus.dedup.evalindex import KINDS, EvalIndex
+from korpus.dedup.evalsets import read_eval_set
+from korpus.dedup.sidecar import sidecar_schema, write_sidecar
+
+REASON = "contaminated"
+BATCH_ROWS = 10_000
+SIDECAR_FIELDS = [("shard", pa.int32()), ("row", pa.int32()), ("id", pa.string()), ("source", pa.string()),
+                  ("set", pa.string()), ("example", pa.int64()), ("example_line", pa.int64()),
+                  ("kind", pa.string()), ("score", pa.float64()), ("n_sentences", pa.int32()),
+                  ("carry", pa.list_(pa.int32())), ("matched", pa.string())]
+_INDEXES: dict[tuple, EvalIndex] = {}  # one index per worker process and set list
+
+
+def load_index(sets: list[DecontamSet]) -> EvalIndex:
+    """The sets' index, read once per process; a bad file is an InputError naming it."""
+    key = tuple((s.name, s.path, s.text_field, s.encoding) for s in sets)
+    if key not in _INDEXES:
+        _INDEXES.clear()
+        _INDEXES[key] = EvalIndex([read_eval_set(s.name, s.path, s.text_field, s.encoding) for s in sets])
+    return _INDEXES[key]
+
+
+def check_sets(sets: list[DecontamSet]) -> EvalIndex:
+    """Read the sets now: a missing, empty or wrong-field file, or a name given twice, is one error."""
+    from korpus.core.errors import ConfigError
+
+    names = [s.name for s in sets]
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise ConfigError(f"evaluation set name given twice: {', '.join(twice)}")
+    return load_index(sets)
+
+
+@dataclass
+class Decontaminate:
+    """Options only (picklable): the evaluation sets."""
+
+    sets: list[DecontamSet] = field(default_factory=list)
+    name: str = "decontaminate"
+
+    def shard_pass(self, shard_index: int, table_path: Path, out_path: Path, stats: Stats) -> None:
+        index = load_index(self.sets)
+        n = index.options.ngram
+
+        def columns(batch: pa.RecordBatch, row: int) -> dict:
+            ids, sources, texts, sentences = (batch.column(k).to_pylist() for k in range(4))
+            m = with_exact_sentences(index, index.match(texts), sentences)
+            out: dict[str, list] = {name: [] for name, _ in SIDECAR_FIELDS}
+            for u, e, k, s in zip(m.unit.tolist(), m.example.tolist(), m.kind.tolist(), m.score.tolist(),
+                                  strict=True):
+                units = sentences[u] or [texts[u]]
+                carry = carrying_sentences(index.texts[e], units, n)
+                values = (shard_index, row + u, ids[u], sources[u], index.sets[index.set_of[e]].name, e,
+                          int(index.lines[e]), KINDS[k], s, len(sentences[u]), carry,
+                          " ".join(units[i] for i in carry)[:SAMPLE_CHARS] if carry else texts[u][:SAMPLE_CHARS])
+                for (name, _), v in zip(SIDECAR_FIELDS, values, strict=True):
+                    out[name].append(v)
+            return out
+
+        write_sidecar(table_path, out_path, sidecar_schema(SIDECAR_FIELDS, table_path),
+                      ["id", "source", "text", "sentences"], columns, BATCH_ROWS)
+
+    def band_tasks(self, sidecars: list[Path], dropped_before: Path | None, band_dir: Path) -> list[tuple]:
+        """No tasks: this resolve has no parallel part."""
+        return []
+
+    def resolve(self, sidecars: list[Path], dropped_before: Path | None, out_path: Path,
+                report_dir: Path, stats: Stats) -> None:
+        found = pl.read_parquet([str(p) for p in sidecars]) if sidecars else _empty()
+        if dropped_before is not None:
+            found = found.join(pl.read_parquet(str(dropped_before)).select("shard", "row"),
+                               on=["shard", "row"], how="anti")
+        action = pl.col("set").replace_strict({s.name: s.action for s in self.sets}, default="sentence")
+        found = found.with_columns(action.alias("action")).sort("shard", "row", "set", "example")
+        # Whole documents: action document, unsplit, no single sentence carries, or every sentence carries.
+        per_doc = (found.explode("carry").group_by("shard", "row")
+                   .agg(pl.col("source").first(), pl.col("n_sentences").first(),
+                        (pl.col("action") == "document").any().alias("by_document"),
+                        pl.col("carry").drop_nulls().unique().alias("carry"),
+                        pl.col("carry").is_null().any().alias("uncarried")))
+        whole = per_doc.filter(pl.col("by_document") | (pl.col("n_sentences") == 0) | pl.col("uncarried")
+                               | (pl.col("carry").list.len() >= pl.col("n_sentences")))
+        cut = per_doc.join(whole.select("shard", "row"), on=["shard", "row"], how="anti")
+        sentence_drops = cut.explode("carry").select("shard", "row", pl.col("carry").cast(pl.Int32).alias("sentence"))
+        with atomic_path(out_path.with_name(SENTENCE_DROPS)) as tmp:
+            sentence_drops.sort("shard", "row", "sentence").write_parquet(tmp)
+        with atomic_path(out_path) as tmp:
+            whole.select(pl.col("shard").cast(pl.Int32), pl.col("row").cast(pl.Int32),
+                         pl.lit(REASON).alias("reason")).sort("shard", "row").write_parquet(tmp)
+        for source, n in whole.group_by("source").len().iter_rows():
+            stats.drop(self.name, source, REASON, n)
+        self.count_sets(found, whole, cut, stats)
+        self.write_report(found, whole, cut, report_dir)
+
+    def count_sets(self, found: pl.DataFrame, whole: pl.DataFrame, cut: pl.DataFrame, stats: Stats) -> None:
+        """Per set and source: documents dropped and sentences removed (a document counted under each set it matched)."""
+        doc_sets = found.select("shard", "row", "set", "source", "carry").unique(["shard", "row", "set"])
+        for s, source, n in (doc_sets.join(whole.select("shard", "row"), on=["shard", "row"])
+                             .group_by("set", "source").len().sort("set", "source").iter_rows()):
+            stats.add(self.name, source, f"documents_dropped:{s}", n)
+        sents = (found.join(cut.select("shard", "row"), on=["shard", "row"]).explode("carry")
+                 .unique(["shard", "row", "set", "carry"]).group_by("set", "source").len().sort("set", "source"))
+        for s, source, n in sents.iter_rows():
+            stats.add(self.name, source, f"sentences_removed:{s}", n)
+
+    def write_report(self, found: pl.DataFrame, whole: pl.DataFrame, cut: pl.DataFrame, report_dir: Path) -> None:
+        index = load_index(self.sets)
+        sets = []
+        for s in self.sets:
+            mine = found.filter(pl.col("set") == s.name)
+            best = mine.group_by("example").agg((pl.col("kind") == "exact").any().alias("exact"))
+            exact = int(best["exact"].sum())
+            docs = mine.select("shard", "row").unique()
+            sets.append({
+                "name": s.name, "path": s.path, "action": s.action, "examples": index.examples[s.name],
+                "too_short_skipped": index.too_short[s.name],
+                "found": {"total": best.height, "exact": exact, "containment": best.height - exact},
+                "documents_dropped": docs.join(whole.select("shard", "row"), on=["shard", "row"]).height,
+                "documents_cut": docs.join(cut.select("shard", "row"), on=["shard", "row"]).height,
+                "sentences_removed": (mine.join(cut.select("shard", "row"), on=["shard", "row"]).explode("carry")
+                                      .select("shard", "row", "carry").unique().height),
+                "samples": [{"example_line": r["example_line"], "example": index.texts[r["example"]],
+                             "corpus_id": r["id"], "matched": r["matched"], "kind": r["kind"],
+                             "score": round(r["score"], 3)} for r in mine.head(SAMPLES).iter_rows(named=True)],
+            })
+        o = index.options
+        report = {"step": self.name, "method": {"ngram": o.ngram, "threshold": o.threshold,
+                                                "min_chars": o.min_chars, "max_postings": o.max_postings},
+                  "sets": sets}
+        report_dir.mkdir(parents=True, exist_ok=True)
+        write_text_atomic(report_dir / "decontamination.json", json.dumps(report, ensure_ascii=False, indent=2))
+
+
+def _empty() -> pl.DataFrame:
+    return pl.DataFrame(schema={name: pl.from_arrow(pa.array([], t)).dtype for name, t in SIDECAR_FIELDS})
