@@ -66,7 +66,8 @@ def test_issue_cases(text, expected, why):
 
 _PIECES = st.sampled_from(list("가나다요음임ㅋㅎㅠ .!?…~\n\t\"'()[]<>“”‘’😀^1-\0") +
                           ["다. ", "요 ", "[1]", "ㅋㅋ ", "www.a.com ", "3.14", "1. ", '"라고', "Mr. "])
-_TEXT = st.one_of(st.lists(_PIECES, max_size=60).map("".join), st.text(max_size=80))
+_TEXT = st.one_of(st.lists(_PIECES, max_size=60).map("".join), st.text(max_size=80),
+                  st.text(st.characters(codec=None, categories=["Cs", "Lo", "Zs", "Po"]), max_size=40))
 
 
 @settings(max_examples=400, deadline=None)
@@ -84,6 +85,10 @@ def test_cuts_do_not_depend_on_the_batch(texts, size):
     with pytest.MonkeyPatch.context() as m:
         m.setattr(splitter, "BATCH_CHARS", size)
         assert SPLIT.split_many(texts) == alone
+
+
+def test_lone_surrogates_and_nul_are_characters_like_others():
+    assert SPLIT("가\ud800나. 다\0라") == ["가\ud800나.", "다\0라"]
 
 
 def test_long_lines_are_cut_into_units_without_loss():

@@ -41,7 +41,8 @@ class Batch:
         ([0, 44032, 46, 0, 45208, 0], [1, 4], [0, 0, 0, 1, 1, 1])
         """
         joined = "\0" + "\0".join(texts) + "\0"
-        codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
+        # surrogatepass: a lone surrogate (from a JSON escape) is a character like any other here.
+        codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
         lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
         starts = np.cumsum(lengths + 1) - lengths if len(texts) else np.zeros(0, np.int64)
         doc = np.zeros(len(codes), dtype=np.int64)
