@@ -187,6 +187,8 @@ def main() -> None:
     ap.add_argument("--keep", type=Path, help="keep inputs and outputs here")
     ap.add_argument("--splitter", help="passed to korpus build --splitter")
     ap.add_argument("--ray-address", help="passed to korpus build --ray-address (with --engine ray)")
+    ap.add_argument("--decontaminate", action="append", default=[], metavar="NAME=PATH",
+                    help="passed to korpus build --decontaminate (repeatable)")
     args = ap.parse_args()
     if not CORPORA.exists():
         raise SystemExit(f"{CORPORA} not found: the benchmark draws its text from ../shared/corpora")
@@ -197,7 +199,8 @@ def main() -> None:
         print(f"generated {gen} (comments drawn from ~84k real ones, so large runs repeat them: "
           f"real near duplicates on top of the planted ones) in {time.perf_counter() - t:.1f} s")
         extra = [*(["--splitter", args.splitter] if args.splitter else []),
-                 *(["--ray-address", args.ray_address] if args.ray_address else [])]
+                 *(["--ray-address", args.ray_address] if args.ray_address else []),
+                 *[x for d in args.decontaminate for x in ("--decontaminate", d)]]
         res = run_build(base / "in", base / "out" / "corpus.parquet", args.workers, args.engine, extra)
         report(gen, res, args.workers)
     finally:

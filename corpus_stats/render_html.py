@@ -9,6 +9,7 @@ from pathlib import Path
 from korpus.core.io import write_text_atomic
 from korpus.corpus_stats.build_stats import FUNNEL
 from korpus.corpus_stats.compare import fmt_bytes, fmt_metric, projection_rows
+from korpus.corpus_stats.contamination import COLUMNS, contamination_rows
 from korpus.corpus_stats.fonts import CSS_FONT_STACK
 from korpus.corpus_stats.plots import all_plots
 from korpus.corpus_stats.report import TOTAL, Report
@@ -44,6 +45,7 @@ def render_html(report: Report) -> str:
         _scripts(report),
         _lengths(report),
         _funnel(report),
+        _contamination(report),
         "<h2>Plots</h2>",
         *(f"<h3>{escape(title)}</h3>\n<img alt=\"{escape(title)}\" src=\"data:image/png;base64,"
           f"{base64.b64encode(data).decode('ascii')}\">" for title, data in plots.items()),
@@ -51,6 +53,14 @@ def render_html(report: Report) -> str:
     return ("<!DOCTYPE html>\n<html lang=en><head><meta charset=utf-8>"
             f"<title>korpus stats: {escape(report.corpus.name)}</title><style>{CSS}</style></head>\n"
             "<body>\n" + "\n".join(body) + "\n</body></html>\n")
+
+
+def _contamination(report: Report) -> str:
+    if not report.contamination:
+        return ""
+    rows = [[escape(cell) for cell in row] for row in contamination_rows(report.contamination)]
+    return ("<h2>Decontamination</h2>\n<p class=note>Evaluation examples the build found and removed "
+            "(docs/decontamination.md).</p>\n" + _table(list(COLUMNS), rows))
 
 
 def _table(head: list[str], rows: list[list[str]], total_last: bool = False, css: str = "") -> str:

@@ -7,6 +7,7 @@ from rich.table import Table
 
 from korpus.corpus_stats.build_stats import FUNNEL
 from korpus.corpus_stats.compare import fmt_bytes, fmt_metric, projection_rows
+from korpus.corpus_stats.contamination import COLUMNS, contamination_rows
 from korpus.corpus_stats.distribution import Distribution
 from korpus.corpus_stats.report import TOTAL, Report
 from korpus.corpus_stats.scan import SourceCounts
@@ -30,7 +31,18 @@ def render(report: Report) -> Group:
     else:
         parts.append(f"[dim]No build stats at {report.build_stats}: no funnel; projections count "
                      "corpus text, not raw input.[/dim]")
+    if report.contamination:
+        parts.append(contamination_table(report))
     return Group(*parts)
+
+
+def contamination_table(report: Report) -> Table:
+    t = Table(title="Evaluation sets found and removed by the build (decontaminate)", title_justify="left")
+    for col in COLUMNS:
+        t.add_column(col, justify="left" if col == "set" else "right")
+    for row in contamination_rows(report.contamination):
+        t.add_row(*row)
+    return t
 
 
 def targets_table(report: Report) -> Table:

@@ -10,6 +10,7 @@ from korpus.core.errors import InputError
 from korpus.core.io import write_text_atomic
 from korpus.corpus_stats.build_stats import Funnel, build_stats_path, load_build_stats
 from korpus.corpus_stats.compare import TargetResult, check, compare
+from korpus.corpus_stats.contamination import load_contamination
 from korpus.corpus_stats.distribution import Distribution, histogram_edges
 from korpus.corpus_stats.scan import COUNTS, CorpusCounts, SourceCounts, scan_corpus
 from korpus.corpus_stats.scripts import shares
@@ -27,6 +28,7 @@ class Report:
     results: list[TargetResult]
     funnel: Funnel | None
     build_stats: Path  # where the build stats were looked for
+    contamination: dict | None = None  # the build's decontamination report, if it recorded one
 
     @property
     def missed(self) -> list[TargetResult]:
@@ -62,6 +64,7 @@ class Report:
             "missed": [r.label for r in self.missed],
             "build_stats": str(self.build_stats),
             "build": self.funnel.to_dict() if self.funnel else None,
+            "contamination": self.contamination,
         }
 
 
@@ -88,7 +91,8 @@ def make_report(corpus: str | Path, targets: str | Path | Targets = "krbert-medi
     funnel = load_build_stats(stats_path)
     counts = scan_corpus(corpus)
     return Report(corpus=corpus, counts=counts, targets=targets,
-                  results=compare(counts, targets, funnel), funnel=funnel, build_stats=stats_path)
+                  results=compare(counts, targets, funnel), funnel=funnel, build_stats=stats_path,
+                  contamination=load_contamination(corpus))
 
 
 def write_json(report: Report, path: str | Path) -> None:

@@ -16,7 +16,7 @@ import numpy as np
 import pyarrow.parquet as pq
 
 from korpus.dedup.evalindex import CONTAINMENT, EXACT, KINDS, EvalIndex, Matches
-from korpus.dedup.keys import canonical
+from korpus.dedup.keys import canonical, word_form
 from korpus.dedup.shingles import char_ngrams
 
 BATCH_ROWS = 10_000
@@ -81,7 +81,7 @@ def check_corpus(files: Iterable[Path], index: EvalIndex) -> dict:
             scanned["documents"] += len(texts)
             scanned["sentences"] += sum(len(s) or 1 for s in rows["sentences"])
             scanned["bytes"] += sum(len(t.encode("utf-8", "surrogatepass")) for t in texts)
-            _record(index, with_exact_sentences(index, index.match(texts), rows["sentences"]), rows, findings)
+            _record(index, match_documents(index, texts, rows["sentences"]), rows, findings)
     return {
         "method": {"canonical": "exact-dedup key: no whitespace or punctuation, casefolded",
                    "ngram": index.options.ngram, "threshold": index.options.threshold,
@@ -91,11 +91,25 @@ def check_corpus(files: Iterable[Path], index: EvalIndex) -> dict:
     }
 
 
-def with_exact_sentences(index: EvalIndex, matches: Matches, sentences: list[list[str]]) -> Matches:
-    """Documents are matched whole; a sentence that is exactly an example makes the match exact."""
-    flat = [s for doc in sentences for s in doc]
-    owner = np.repeat(np.arange(len(sentences)), [len(doc) for doc in sentences])
-    unit, example = index.exact(flat)
+def match_documents(index: EvalIndex, texts: list[str], sentences: list[list[str]]) -> Matches:
+    """Documents matched whole; a sentence that is exactly an example makes the match exact.
+
+    A split document's canonical form is put together from its sentences' (one
+    regex pass over the text, not two); a one-sentence document is its sentence.
+    """
+    forms, flat, counts = [], [], []
+    for text, doc in zip(texts, sentences, strict=True):
+        if len(doc) > 1:
+            words = [word_form(s) for s in doc]
+            forms.append("".join(words) or "".join(text.split()))
+            flat.extend(w or "".join(s.split()) for w, s in zip(words, doc, strict=True))
+            counts.append(len(doc))
+        else:
+            forms.append(canonical(text))
+            counts.append(0)
+    matches = index.match(texts, forms)
+    owner = np.repeat(np.arange(len(sentences)), counts)
+    unit, example = index.exact(flat, folded=True)
     unit = owner[unit]
     exact = set(zip(unit.tolist(), example.tolist(), strict=True))
     pairs = list(zip(matches.unit.tolist(), matches.example.tolist(), strict=True))

@@ -29,7 +29,7 @@ from korpus.dedup.contamination import (
     SAMPLE_CHARS,
     SAMPLES,
     carrying_sentences,
-    with_exact_sentences,
+    match_documents,
 )
 from korpus.dedup.evalindex import KINDS, EvalIndex
 from korpus.dedup.evalsets import read_eval_set
@@ -44,12 +44,16 @@ SIDECAR_FIELDS = [("shard", pa.int32()), ("row", pa.int32()), ("id", pa.string()
 _INDEXES: dict[tuple, EvalIndex] = {}  # one index per worker process and set list
 
 
-def load_index(sets: list[DecontamSet]) -> EvalIndex:
-    """The sets' index, read once per process; a bad file is an InputError naming it."""
-    key = tuple((s.name, s.path, s.text_field, s.encoding) for s in sets)
+def load_index(sets: list[DecontamSet], index_file: str | None = None) -> EvalIndex:
+    """The sets' index, once per process: from ``index_file`` if given, else read from the files
+    (a bad file is an InputError naming it)."""
+    key = (index_file, *((s.name, s.path, s.text_field, s.encoding) for s in sets))
     if key not in _INDEXES:
         _INDEXES.clear()
-        _INDEXES[key] = EvalIndex([read_eval_set(s.name, s.path, s.text_field, s.encoding) for s in sets])
+        if index_file is not None:
+            _INDEXES[key] = EvalIndex.load(Path(index_file))
+        else:
+            _INDEXES[key] = EvalIndex([read_eval_set(s.name, s.path, s.text_field, s.encoding) for s in sets])
     return _INDEXES[key]
 
 
@@ -70,14 +74,22 @@ class Decontaminate:
 
     sets: list[DecontamSet] = field(default_factory=list)
     name: str = "decontaminate"
+    index_file: str | None = None  # set by prepare: the index the workers load instead of re-reading the sets
+
+    def prepare(self, step_dir: Path) -> None:
+        """In the main process, before the shard passes: build the index once and save it for the workers."""
+        path = step_dir / "index.npz"
+        if not path.exists():
+            load_index(self.sets).save(path)
+        self.index_file = str(path)
 
     def shard_pass(self, shard_index: int, table_path: Path, out_path: Path, stats: Stats) -> None:
-        index = load_index(self.sets)
+        index = load_index(self.sets, self.index_file)
         n = index.options.ngram
 
         def columns(batch: pa.RecordBatch, row: int) -> dict:
             ids, sources, texts, sentences = (batch.column(k).to_pylist() for k in range(4))
-            m = with_exact_sentences(index, index.match(texts), sentences)
+            m = match_documents(index, texts, sentences)
             out: dict[str, list] = {name: [] for name, _ in SIDECAR_FIELDS}
             for u, e, k, s in zip(m.unit.tolist(), m.example.tolist(), m.kind.tolist(), m.score.tolist(),
                                   strict=True):
@@ -137,7 +149,7 @@ class Decontaminate:
             stats.add(self.name, source, f"sentences_removed:{s}", n)
 
     def write_report(self, found: pl.DataFrame, whole: pl.DataFrame, cut: pl.DataFrame, report_dir: Path) -> None:
-        index = load_index(self.sets)
+        index = load_index(self.sets, self.index_file)
         sets = []
         for s in self.sets:
             mine = found.filter(pl.col("set") == s.name)

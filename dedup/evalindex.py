@@ -23,16 +23,20 @@ the corpus is cut into batches.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
 
 import numpy as np
 import xxhash
 
+from korpus.core.io import atomic_path
 from korpus.dedup.evalsets import EvalSet
 from korpus.dedup.keys import canonical
 from korpus.dedup.shingles import batch_hashes64
 
 EXACT, CONTAINMENT = 0, 1
+PREFIX_BITS = 24
 KINDS = ("exact", "containment")
 
 
@@ -150,15 +154,53 @@ class EvalIndex:
         by_example = np.lexsort((pos[kept], ex[kept]))
         self.coverable = _covered(ex[kept][by_example], pos[kept][by_example], n, len(forms), self.lengths)
         self.containable = (self.coverable * 2 >= self.lengths) & (distinct >= self.options.min_grams)
+        self._prefilter()
+
+    ARRAYS = ("set_of", "lines", "exact_keys", "exact_ptr", "exact_ex", "gram_keys", "gram_ptr", "gram_ex",
+              "gram_pos", "lengths", "coverable", "containable")
+
+    def save(self, path: Path) -> None:
+        """Write the index to one ``.npz`` file (atomic), for worker processes to :meth:`load`."""
+        encoded = [t.encode("utf-8", "surrogatepass") for t in self.texts]
+        meta = {"options": asdict(self.options), "sets": [[s.name, s.path] for s in self.sets],
+                "examples": self.examples, "too_short": self.too_short}
+        with atomic_path(path) as tmp, open(tmp, "wb") as fh:
+            np.savez(fh, text_bytes=np.frombuffer(b"".join(encoded), dtype=np.uint8),
+                     text_ends=np.cumsum([len(b) for b in encoded], dtype=np.int64),
+                     meta=np.array(json.dumps(meta)), **{k: getattr(self, k) for k in self.ARRAYS})
+
+    @classmethod
+    def load(cls, path: Path) -> EvalIndex:
+        with np.load(path) as data:
+            self = cls.__new__(cls)
+            for k in self.ARRAYS:
+                setattr(self, k, data[k])
+            meta = json.loads(str(data["meta"]))
+            raw, ends = data["text_bytes"].tobytes(), data["text_ends"]
+        starts = np.concatenate(([0], ends[:-1]))
+        self.texts = [raw[a:b].decode("utf-8", "surrogatepass") for a, b in zip(starts, ends, strict=True)]
+        self.options = MatchOptions(**meta["options"])
+        self.sets = [EvalSet(name, p, []) for name, p in meta["sets"]]
+        self.examples, self.too_short = meta["examples"], meta["too_short"]
+        self._prefilter()
+        return self
+
+    def _prefilter(self) -> None:
+        """Which top-24-bit prefixes occur among the gram keys: most corpus grams stop here."""
+        self.gram_prefix = np.zeros(1 << PREFIX_BITS, dtype=bool)
+        self.gram_prefix[self.gram_keys >> np.uint64(64 - PREFIX_BITS)] = True
 
     @property
     def size_bytes(self) -> int:
         arrays = (self.exact_keys, self.exact_ptr, self.exact_ex, self.gram_keys, self.gram_ptr, self.gram_ex, self.gram_pos)
         return sum(a.nbytes for a in arrays)
 
-    def match(self, texts: list[str]) -> Matches:
-        """Every (text, example) pair that matches, exact before containment, sorted by text then example."""
-        forms = [canonical(t) for t in texts]
+    def match(self, texts: list[str], forms: list[str] | None = None) -> Matches:
+        """Every (text, example) pair that matches, exact before containment, sorted by text then example.
+
+        ``forms``: the texts' canonical forms, when the caller has them already.
+        """
+        forms = [canonical(t) for t in texts] if forms is None else forms
         exact = self.exact(forms, folded=True)
         contained = self._contained(forms)
         unit = np.concatenate([exact[0], contained[0]])
@@ -183,8 +225,11 @@ class EvalIndex:
     def _contained(self, forms: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         h, offsets = batch_hashes64(forms, self.options.ngram)
         unit = np.repeat(np.arange(len(forms), dtype=np.int64), np.diff(offsets))
-        idx = self._find(self.gram_keys, h)
-        hit = idx >= 0
+        maybe = np.flatnonzero(self.gram_prefix[h >> np.uint64(64 - PREFIX_BITS)])
+        found = self._find(self.gram_keys, h[maybe])
+        hit = maybe[found >= 0]
+        idx = np.full(len(h), -1, dtype=np.int64)
+        idx[hit] = found[found >= 0]
         # Each (text, gram) once, then to every (example, position) where the gram occurs.
         width = max(len(self.gram_keys), 1)
         pair = np.unique(unit[hit] * width + idx[hit])

@@ -20,7 +20,16 @@ def canonical(text: str) -> str:
     >>> canonical("👍 👍"), canonical("😂")
     ('👍👍', '😂')
     """
-    return _NOT_WORD.sub("", text).casefold() or "".join(text.split())
+    return word_form(text) or "".join(text.split())
+
+
+def word_form(text: str) -> str:
+    """The letters and digits of ``text``, case folded: :func:`canonical` without its symbol fallback.
+
+    >>> word_form("안녕 하세요!"), word_form("👍")
+    ('안녕하세요', '')
+    """
+    return _NOT_WORD.sub("", text).casefold()
 
 
 def text_key(text: str) -> int:

@@ -248,6 +248,11 @@ def test_build_removes_carrying_sentences_and_drops_comments(tmp_path):
     s = report["sets"][0]
     assert (s["too_short_skipped"], s["found"]["total"], s["documents_dropped"], s["sentences_removed"]) == (1, 2, 1, 1)
     assert {x["corpus_id"] for x in s["samples"]} == {"comments/c:1", "text/t:1"}
+    # korpus stats shows what the build recorded: terminal, JSON and HTML
+    proc = run_korpus("stats", "out.parquet", "--json", "s.json", "--html", "s.html", cwd=d, check=True)
+    assert "decontaminate" in proc.stdout and "nsmc" in proc.stdout
+    assert json.loads((d / "s.json").read_text())["contamination"]["sets"][0]["sentences_removed"] == 1
+    assert "<h2>Decontamination</h2>" in (d / "s.html").read_text()
 
 
 def test_toml_tables_and_document_action(tmp_path):
@@ -257,6 +262,14 @@ def test_toml_tables_and_document_action(tmp_path):
                               'action = "document"\n', encoding="utf-8")
     run_korpus("build", "--config", "k.toml", "--out", "out.parquet", cwd=d, check=True)
     assert list(texts_of(d / "out.parquet")) == ["text/t:3"]
+    proc = run_korpus("stats", "out.parquet", "--json", "s.json", cwd=d, check=True)
+    assert json.loads((d / "s.json").read_text())["contamination"]["sets"][0]["documents_dropped"] == 1
+
+
+def test_stats_without_a_decontamination_report_has_none(tmp_path):
+    corpus(tmp_path / "c.parquet")
+    run_korpus("stats", str(tmp_path / "c.parquet"), "--json", str(tmp_path / "s.json"), check=True)
+    assert json.loads((tmp_path / "s.json").read_text())["contamination"] is None
 
 
 @pytest.mark.parametrize("table, message", [
@@ -284,3 +297,25 @@ def test_changed_evaluation_file_starts_a_fresh_work_folder(tmp_path):
     before = cfg.step_options()
     os.utime(d / "ev.tsv", ns=(1, 1))
     assert cfg.step_options() != before
+
+
+def test_saved_index_matches_as_the_built_one(tmp_path):
+    built = EvalIndex([evalset(), evalset(["완전히 다른 평가 예제 문장입니다"], "other")])
+    built.save(tmp_path / "index.npz")
+    loaded = EvalIndex.load(tmp_path / "index.npz")
+    texts = [REVIEWS[0], "앞말 " + REVIEWS[1][:-1] + "다 뒷말", "완전히다른 평가예제 문장입니다"]
+    a, b = built.match(texts), loaded.match(texts)
+    assert len(a.unit) == 3 and all(np.array_equal(getattr(a, k), getattr(b, k)) for k in ("unit", "example", "kind"))
+    assert (loaded.texts, loaded.too_short, [s.name for s in loaded.sets]) == (built.texts, built.too_short,
+                                                                               ["nsmc", "other"])
+
+
+def test_build_output_and_report_are_the_same_for_any_worker_count(tmp_path):
+    d = build_inputs(tmp_path)
+    outs = []
+    for w in ("1", "2"):
+        run_korpus("build", "-s", "comments=c.txt", "-s", "text=t.txt", "--decontaminate", "nsmc=ev.tsv",
+                   "--workers", w, "--out", f"w{w}.parquet", cwd=d, check=True)
+        report = (d / f"w{w}.reports" / "decontaminate" / "decontamination.json").read_text()
+        outs.append((texts_of(d / f"w{w}.parquet"), report))
+    assert outs[0] == outs[1]

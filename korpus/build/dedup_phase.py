@@ -18,6 +18,9 @@ def run_global_phase(config, map_paths: list[Path], work: Path, engine, stats: S
     for k, step in enumerate(global_steps(config.dedup, config.decontaminate)):
         gdir = work / "global" / f"{k}-{step.name}"
         sidecars = [gdir / f"sidecar-{i:05d}.parquet" for i in range(len(map_paths))]
+        if hasattr(step, "prepare"):  # work done once, in this process, before the parallel shard passes
+            gdir.mkdir(parents=True, exist_ok=True)
+            step.prepare(gdir)
         todo = [(sidecar_shard, (step, i, map_paths[i], sidecars[i]))
                 for i in range(len(map_paths)) if not sidecars[i].exists()]
         if progress:
