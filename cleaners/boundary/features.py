@@ -100,6 +100,7 @@ def _remaining(batch: Batch, marks: np.ndarray) -> np.ndarray:
 
 
 def _hash(template: int, *values: np.ndarray) -> np.ndarray:
+    """One 64-bit hash per row of the values (splitmix64's mixing), seeded by the template."""
     seed = np.uint64((template + 1) * 0x9E3779B97F4A7C15 % (1 << 64))
     h = np.full(len(values[0]), seed, dtype=np.uint64)
     for v in values:
@@ -127,7 +128,7 @@ def feature_values(ctx: Context) -> list[tuple[np.ndarray, ...]]:
     run_first = char(lw + 1, run >= 1)
     run_last = np.where(run >= 1, c[at], -1)
     run_sig = _hash(99, run_first, run_last, np.minimum(run, 4), has_word)
-    stop_in_run = _lookup(STOPS)[k[np.clip(lw + 1, 0, n - 1)]] | _STOPS[k[at]]
+    stop_in_run = _STOPS[k[np.clip(lw + 1, 0, n - 1)]] | _STOPS[k[at]]
     n1 = c[j]
     n2 = np.where(_BLANK[k[np.minimum(j + 1, n - 1)]], -1, c[np.minimum(j + 1, n - 1)])
     n3 = np.where(_BLANK[k[np.minimum(j + 2, n - 1)]] | (n2 < 0), -1, c[np.minimum(j + 2, n - 1)])
