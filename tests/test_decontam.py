@@ -262,7 +262,7 @@ def test_toml_tables_and_document_action(tmp_path):
                               'action = "document"\n', encoding="utf-8")
     run_korpus("build", "--config", "k.toml", "--out", "out.parquet", cwd=d, check=True)
     assert list(texts_of(d / "out.parquet")) == ["text/t:3"]
-    proc = run_korpus("stats", "out.parquet", "--json", "s.json", cwd=d, check=True)
+    run_korpus("stats", "out.parquet", "--json", "s.json", cwd=d, check=True)
     assert json.loads((d / "s.json").read_text())["contamination"]["sets"][0]["documents_dropped"] == 1
 
 
