@@ -1,12 +1,13 @@
 """Whole-build benchmark: generate N MB of corpus from real Korean text, run
 ``korpus build`` on it, and print MB/s, docs/s, wall time and peak RSS per phase.
 
-    python bench/run.py --mb 100 [--workers 2] [--engine local|ray] [--keep DIR]
+    python bench/run.py --mb 100 [--mix recipe|units] [--workers 2] [--engine local|ray] [--keep DIR]
 
 Input: documents drawn from the real sentences in ../shared/corpora (comments,
-news titles, law texts, sentence gold sets), as comments (one per line) and
-news-like JSONL documents, with planted exact and near duplicates (about 5%
-each). Peak RSS is the sum over the build's process tree, sampled every 0.2 s.
+news titles, law texts, sentence gold sets). Mix ``recipe`` (default): comments
+(one per line, kept whole) and news-like JSONL documents, with planted exact and
+near duplicates (about 5% each). Mix ``units``: JSONL documents of 1-12 real
+comments and law lines, every one split, 10% planted copies (half exact, half near). Peak RSS is the sum over the build's process tree, sampled every 0.2 s.
 """
 
 from __future__ import annotations
@@ -54,6 +55,40 @@ def perturb(text: str, rng: random.Random) -> str:
     chars[i] = "가" if chars[i] != "가" else "나"
     out = "".join(chars)
     return out.replace(" ", "", 1) if " " in out else out + " "
+
+
+def generate_units(dest: Path, mb: float, seed: int = 13) -> dict:
+    """The ``units`` mix: JSONL documents of 1-12 real units (comments, law lines), all split.
+
+    Comment-like documents as a comment dump split whole would give: 10% of them
+    planted copies, half exact and half near (:func:`perturb`).
+    """
+    rng = random.Random(seed)
+    comments, formal = real_sentences()
+    law = [t for t in formal if t.startswith("제") or "한다" in t][:5000] or formal
+    target = int(mb * 1e6)
+    dest.mkdir(parents=True, exist_ok=True)
+    n_docs = planted = written = 0
+    recent: list[str] = []
+    with open(dest / "news.jsonl", "w", encoding="utf-8") as nf:
+        while written < target:
+            units = [rng.choice(law) if rng.random() < 0.1 else rng.choice(comments)
+                     for _ in range(rng.randint(1, 12))]
+            body = " ".join(units)
+            if recent and rng.random() < 0.1:
+                old = rng.choice(recent)
+                body = old if rng.random() < 0.5 else perturb(old, rng)
+                planted += 1
+            recent = (recent + [body])[-1000:]
+            row = json.dumps({"id": f"d{n_docs}", "text": body}, ensure_ascii=False)
+            nf.write(row + "\n")
+            n_docs += 1
+            written += len(row.encode()) + 1
+    (dest / "comments.txt").write_text("", encoding="utf-8")
+    return {"bytes": written, "comments": 0, "news_docs": n_docs, "planted": planted}
+
+
+MIXES = {"recipe": "generate", "units": "generate_units"}
 
 
 def generate(dest: Path, mb: float, seed: int = 13) -> dict:
@@ -132,8 +167,10 @@ def _tree_rss(root: int) -> int:
 
 
 def run_build(inputs: Path, out: Path, workers: int, engine: str, extra: list[str] = ()) -> dict:
-    cmd = [sys.executable, "-m", "korpus", "build", "--source", f"comments={inputs / 'comments.txt'}",
-           "--source", f"jsonl={inputs / 'news.jsonl'}", "--out", str(out), "--workers", str(workers),
+    sources = [f"{kind}={inputs / name}" for kind, name in (("comments", "comments.txt"), ("jsonl", "news.jsonl"))
+               if (inputs / name).stat().st_size]
+    cmd = [sys.executable, "-m", "korpus", "build", *(x for src in sources for x in ("--source", src)),
+           "--out", str(out), "--workers", str(workers),
            "--engine", engine, "--work-dir", str(out.parent / "work"), *extra]
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -182,6 +219,9 @@ def report(gen: dict, res: dict, workers: int) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--mb", type=float, default=100)
+    ap.add_argument("--mix", choices=MIXES, default="recipe",
+                    help="recipe: half comments kept whole, half news-like documents; "
+                         "units: documents of 1-12 real comments and law lines, all split")
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--engine", default="local")
     ap.add_argument("--keep", type=Path, help="keep inputs and outputs here")
@@ -195,7 +235,7 @@ def main() -> None:
     base = args.keep or Path(tempfile.mkdtemp(prefix="korpus-bench-"))
     try:
         t = time.perf_counter()
-        gen = generate(base / "in", args.mb)
+        gen = globals()[MIXES[args.mix]](base / "in", args.mb)
         print(f"generated {gen} (comments drawn from ~84k real ones, so large runs repeat them: "
           f"real near duplicates on top of the planted ones) in {time.perf_counter() - t:.1f} s")
         extra = [*(["--splitter", args.splitter] if args.splitter else []),
