@@ -68,6 +68,10 @@ class Score:
     def chars_per_second(self) -> float:
         return self.chars / self.seconds if self.seconds else 0.0
 
+    def merge(self, other: Score) -> None:
+        """Add another score's boundary counts (pooling sets)."""
+        self.tp, self.fp, self.fn = self.tp + other.tp, self.fp + other.fp, self.fn + other.fn
+
     def add(self, gold: list[str], predicted: list[str]) -> None:
         g, p = boundaries(gold), boundaries(predicted)
         self.tp += len(g & p)

@@ -57,6 +57,14 @@ def perturb(text: str, rng: random.Random) -> str:
     return out.replace(" ", "", 1) if " " in out else out + " "
 
 
+def plant(body: str, recent: list[str], rng: random.Random) -> tuple[str, bool]:
+    """One time in ten, a recent document instead: as it was or near (:func:`perturb`), half each."""
+    if recent and rng.random() < 0.1:
+        old = rng.choice(recent)
+        return (old if rng.random() < 0.5 else perturb(old, rng)), True
+    return body, False
+
+
 def generate_units(dest: Path, mb: float, seed: int = 13) -> dict:
     """The ``units`` mix: JSONL documents of 1-12 real units (comments, law lines), all split.
 
@@ -74,11 +82,8 @@ def generate_units(dest: Path, mb: float, seed: int = 13) -> dict:
         while written < target:
             units = [rng.choice(law) if rng.random() < 0.1 else rng.choice(comments)
                      for _ in range(rng.randint(1, 12))]
-            body = " ".join(units)
-            if recent and rng.random() < 0.1:
-                old = rng.choice(recent)
-                body = old if rng.random() < 0.5 else perturb(old, rng)
-                planted += 1
+            body, copied = plant(" ".join(units), recent, rng)
+            planted += copied
             recent = (recent + [body])[-1000:]
             row = json.dumps({"id": f"d{n_docs}", "text": body}, ensure_ascii=False)
             nf.write(row + "\n")
@@ -86,9 +91,6 @@ def generate_units(dest: Path, mb: float, seed: int = 13) -> dict:
             written += len(row.encode()) + 1
     (dest / "comments.txt").write_text("", encoding="utf-8")
     return {"bytes": written, "comments": 0, "news_docs": n_docs, "planted": planted}
-
-
-MIXES = {"recipe": "generate", "units": "generate_units"}
 
 
 def generate(dest: Path, mb: float, seed: int = 13) -> dict:
@@ -114,17 +116,18 @@ def generate(dest: Path, mb: float, seed: int = 13) -> dict:
                 written += len(line.encode()) + 1
                 recent = (recent + [line])[-1000:]
             else:
-                body = " ".join(rng.choice(formal) for _ in range(rng.randint(8, 30)))
-                if recent_docs and rng.random() < 0.1:
-                    old = rng.choice(recent_docs)
-                    body = old if rng.random() < 0.5 else perturb(old, rng)
-                    planted += 1
+                body, copied = plant(" ".join(rng.choice(formal) for _ in range(rng.randint(8, 30))),
+                                     recent_docs, rng)
+                planted += copied
                 recent_docs = (recent_docs + [body])[-200:]
                 row = json.dumps({"id": f"d{n_docs}", "text": body}, ensure_ascii=False)
                 nf.write(row + "\n")
                 n_docs += 1
                 written += len(row.encode()) + 1
     return {"bytes": written, "comments": n_comments, "news_docs": n_docs, "planted": planted}
+
+
+MIXES = {"recipe": generate, "units": generate_units}
 
 
 class TreeRss(threading.Thread):
@@ -235,7 +238,7 @@ def main() -> None:
     base = args.keep or Path(tempfile.mkdtemp(prefix="korpus-bench-"))
     try:
         t = time.perf_counter()
-        gen = globals()[MIXES[args.mix]](base / "in", args.mb)
+        gen = MIXES[args.mix](base / "in", args.mb)
         print(f"generated {gen} (comments drawn from ~84k real ones, so large runs repeat them: "
           f"real near duplicates on top of the planted ones) in {time.perf_counter() - t:.1f} s")
         extra = [*(["--splitter", args.splitter] if args.splitter else []),

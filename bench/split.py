@@ -100,7 +100,7 @@ def pooled(scores: dict[str, dict[str, Score]], part: str) -> Score:
     total = Score()
     for per in scores.values():
         s = per[part]
-        total.tp, total.fp, total.fn = total.tp + s.tp, total.fp + s.fp, total.fn + s.fn
+        total.merge(s)
     return total
 
 
@@ -133,7 +133,7 @@ def agreement(names: list[str], splitters: dict, n: int) -> None:
                 s = Score()
                 for r, p in zip(outputs[ref][kind], outputs[name][kind], strict=True):
                     s.add(r, p)
-                total.tp, total.fp, total.fn = total.tp + s.tp, total.fp + s.fp, total.fn + s.fn
+                total.merge(s)
                 row += f"{s.f1:10.3f}"
             print(row + f"{total.f1:10.3f}")
 

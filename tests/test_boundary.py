@@ -17,7 +17,17 @@ from hypothesis import strategies as st
 
 from korpus.cleaners import split as split_module
 from korpus.cleaners import steps
-from korpus.cleaners.boundary import batch, classes, corpus, model, rules, splitter, teachers, train
+from korpus.cleaners.boundary import (
+    batch,
+    classes,
+    corpus,
+    features,
+    model,
+    rules,
+    splitter,
+    teachers,
+    train,
+)
 from korpus.cleaners.boundary.splitter import BoundarySplitter, units
 from korpus.cleaners.config import SplitConfig
 from korpus.core.errors import ConfigError
@@ -57,6 +67,31 @@ ISSUE_CASES = [
 @pytest.mark.parametrize(("text", "expected", "why"), CERTAIN, ids=[c[2] for c in CERTAIN])
 def test_certain_rules(text, expected, why):
     assert SPLIT(text) == expected, why
+
+
+# (text, the text up to the candidate each rule must overrule)
+RULE_CASES = [
+    ("원주율은 3.14이다", "원주율은 3."),
+    ("https://example.com/a.b 에서", "https://example.com/a."),
+    ("kim.lee@example.co.kr 로", "kim."),
+    ("1. 목적", "1."),
+    ("① 국민", "①"),
+    ("Mr. Kim", "Mr."),
+    ('"간다."라고 했다', '"간다."'),
+    ("했다면?라는 상상", "했다면?"),
+    ("하나, 둘", "하나,"),
+]
+
+
+@pytest.mark.parametrize(("text", "head"), RULE_CASES, ids=[c[1] for c in RULE_CASES])
+def test_each_rule_overrules_the_model(text, head):
+    """The rule itself, not the model: its candidate is marked never to cut."""
+    b = batch.Batch.of([text])
+    nxt = b.next_non_space()
+    at = batch.candidates(b, nxt).tolist()
+    position = len(head)  # the candidate after the head's last character (codes start with a PAD)
+    assert position in at
+    assert rules.never_cut(features.Context.of(b, batch.candidates(b, nxt), nxt))[at.index(position)]
 
 
 @pytest.mark.parametrize(("text", "expected", "why"), ISSUE_CASES, ids=[c[2] for c in ISSUE_CASES])

@@ -19,8 +19,11 @@ from korpus.cleaners.boundary.classes import (
     SPACE,
     STOPS,
     char_classes,
+    class_table,
     mark_citations,
 )
+
+_ENDING, _STOPS, _OPENING = class_table(ENDING), class_table(STOPS), class_table(OPENING)
 
 
 @dataclass
@@ -75,14 +78,9 @@ def candidates(batch: Batch, next_solid: np.ndarray) -> np.ndarray:
     [3, 6, 9]
     """
     cls = batch.cls
-    ending = np.zeros(256, dtype=bool)
-    ending[list(ENDING)] = True
-    stop, opening = np.zeros(256, dtype=bool), np.zeros(256, dtype=bool)
-    stop[list(STOPS)] = True
-    opening[list(OPENING)] = True
     here, after = cls[:-1], cls[1:]
     space_after = (after == SPACE) | (after == NEWLINE)
     solid = (here != SPACE) & (here != NEWLINE) & (here != PAD)
-    run_end = (ending[here] & ~ending[after]) | (stop[here] & opening[after])
+    run_end = (_ENDING[here] & ~_ENDING[after]) | (_STOPS[here] & _OPENING[after])
     is_candidate = solid & (space_after | run_end) & (cls[next_solid[:-1]] != PAD)
     return np.flatnonzero(is_candidate)

@@ -61,6 +61,17 @@ _RANGES = [
 ]
 
 
+def class_table(classes) -> np.ndarray:
+    """A boolean lookup over class codes: ``class_table(STOPS)[cls]`` marks the stops.
+
+    >>> class_table((STOP, QUESTION))[np.array([STOP, HANGUL, QUESTION])].tolist()
+    [True, False, True]
+    """
+    table = np.zeros(256, dtype=bool)
+    table[list(classes)] = True
+    return table
+
+
 def _table() -> np.ndarray:
     table = np.full(0x10000, OTHER, dtype=np.uint8)
     for cls, lo, hi in _RANGES:

@@ -27,21 +27,16 @@ from korpus.cleaners.boundary.classes import (
     SPACE,
     STOPS,
     WORDISH,
+    class_table,
     jamo_parts,
 )
 
 _M2, _M3 = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB)  # splitmix64's
 
 
-def _lookup(classes) -> np.ndarray:
-    table = np.zeros(256, dtype=bool)
-    table[list(classes)] = True
-    return table
-
-
-_WORDISH, _STOPS = _lookup(WORDISH), _lookup(STOPS)
-_BLANK = _lookup((SPACE, NEWLINE, PAD))
-_OPENS, _CLOSES = _lookup((OPEN, ANGLE_OPEN, QUOTE_OPEN)), _lookup((CLOSE, ANGLE_CLOSE, QUOTE_CLOSE))
+_WORDISH, _STOPS = class_table(WORDISH), class_table(STOPS)
+_BLANK = class_table((SPACE, NEWLINE, PAD))
+_OPENS, _CLOSES = class_table((OPEN, ANGLE_OPEN, QUOTE_OPEN)), class_table((CLOSE, ANGLE_CLOSE, QUOTE_CLOSE))
 
 
 @dataclass
@@ -53,7 +48,7 @@ class Context:
     next_solid: np.ndarray  # first non-whitespace position after each candidate
     word_start: np.ndarray  # first position of the candidate's word
     last_letter: np.ndarray  # last letter of the word (word_start - 1 where it has none)
-    gap: np.ndarray  # 0: no space after, 1: spaces, 2: a line break
+    gap: np.ndarray  # 0: the next character follows at once, 1: whitespace between (never a line break)
 
     @classmethod
     def of(cls, batch: Batch, at: np.ndarray, next_solid_all: np.ndarray) -> Context:
@@ -65,8 +60,7 @@ class Context:
         nxt = next_solid_all[at]
         ws = word_start[at]
         lw = np.maximum(letter[at], ws - 1)
-        lines = np.cumsum(k == NEWLINE)
-        gap = np.where(nxt == at + 1, 0, np.where(lines[nxt - 1] > lines[at], 2, 1))
+        gap = (nxt != at + 1).astype(np.int64)
         return cls(batch, at, nxt, ws, lw, gap)
 
 

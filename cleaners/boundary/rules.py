@@ -3,7 +3,7 @@
 Never a cut inside a decimal number, a URL or an e-mail address, after a list
 marker that opens a line (``1.`` ``가)`` ``①``), after an abbreviation or an
 initial (``Mr.`` ``J.``), after a quotation closed by ``라고 / 하고``, or after
-a comma, colon or dash; always a cut at a line break.
+a comma, colon or dash. (Line breaks always cut: :func:`.splitter.units`.)
 """
 
 from __future__ import annotations
@@ -42,12 +42,10 @@ _TAIL_ALONE = np.array([ord("고"), ord("며")], dtype=np.int64)
 _BLANKS = np.array([SPACE, NEWLINE, PAD])
 
 
-def decide(ctx: Context) -> tuple[np.ndarray, np.ndarray]:
-    """Masks over the candidates: (must cut, must not cut)."""
-    never = (_decimal(ctx) | _in_link(ctx) | _list_marker(ctx) | _abbreviation(ctx) | _quoted_speech(ctx)
-             | _joiner(ctx))
-    always = (ctx.gap == 2) & ~never
-    return always, never
+def never_cut(ctx: Context) -> np.ndarray:
+    """A mask over the candidates: where the model is overruled, no cut."""
+    return (_decimal(ctx) | _in_link(ctx) | _list_marker(ctx) | _abbreviation(ctx) | _quoted_speech(ctx)
+            | _joiner(ctx))
 
 
 def _joiner(ctx: Context) -> np.ndarray:

@@ -19,7 +19,7 @@ import numpy as np
 from korpus.cleaners.boundary.batch import Batch, candidates
 from korpus.cleaners.boundary.features import Context, feature_index
 from korpus.cleaners.boundary.model import MODEL_FILE, load_weights, scores
-from korpus.cleaners.boundary.rules import decide
+from korpus.cleaners.boundary.rules import never_cut
 
 MAX_UNIT = 50_000
 BATCH_CHARS = 200_000
@@ -51,8 +51,7 @@ def cuts(batch: Batch, weights: np.ndarray) -> np.ndarray:
     if not len(at):
         return at
     ctx = Context.of(batch, at, next_solid)
-    always, never = decide(ctx)
-    cut = ((scores(feature_index(ctx, len(weights)), weights) > 0) | always) & ~never
+    cut = (scores(feature_index(ctx, len(weights)), weights) > 0) & ~never_cut(ctx)
     return at[cut]
 
 
@@ -91,9 +90,6 @@ class BoundarySplitter:
 
     def __call__(self, text: str) -> list[str]:
         return self.split_many([text])[0]
-
-    def __getstate__(self):  # the weights load again in each worker
-        return {"model": self.model}
 
     def split_many(self, texts: Iterable[str]) -> list[list[str]]:
         return list(self.iter_split(texts))

@@ -17,6 +17,7 @@ from pathlib import Path
 from korpus.core.io import write_text_atomic
 
 TEACHERS = ("kss-mecab", "kiwi")
+TEACHER_PACKAGES = ("kss", "python-mecab-ko", "kiwipiepy", "kiwipiepy_model")
 
 
 def non_space_ends(sentences: list[str]) -> list[int]:
@@ -54,8 +55,9 @@ def _run(args: tuple[str, list[str]]) -> list[list[int] | None]:
     return out
 
 
-def versions() -> dict[str, str]:
-    return {p: version(p) for p in ("kss", "python-mecab-ko", "kiwipiepy", "kiwipiepy_model")}
+def versions(packages: tuple[str, ...] = TEACHER_PACKAGES) -> dict[str, str]:
+    """The installed version of each package (the teachers' by default)."""
+    return {p: version(p) for p in packages}
 
 
 def teacher_cuts(texts: list[str], cache: Path, workers: int = 2) -> dict[str, list[list[int] | None]]:

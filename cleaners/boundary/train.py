@@ -12,7 +12,9 @@ every rebuild from the same inputs and package versions.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import io
+import json
 import sys
 import time
 from dataclasses import dataclass, field
@@ -25,9 +27,15 @@ from korpus.cleaners.boundary.classes import NEWLINE, PAD, SPACE
 from korpus.cleaners.boundary.corpus import Doc, documents, halves, load_gold
 from korpus.cleaners.boundary.features import Context, feature_index
 from korpus.cleaners.boundary.model import BUCKETS, MODEL_FILE
-from korpus.cleaners.boundary.rules import decide
+from korpus.cleaners.boundary.rules import never_cut
 from korpus.cleaners.boundary.splitter import BATCH_CHARS, units
-from korpus.cleaners.boundary.teachers import TEACHERS, non_space_ends, teacher_cuts
+from korpus.cleaners.boundary.teachers import (
+    TEACHER_PACKAGES,
+    TEACHERS,
+    non_space_ends,
+    teacher_cuts,
+    versions,
+)
 from korpus.core.io import atomic_path, write_text_atomic
 
 REPO = Path(__file__).resolve().parents[2]
@@ -72,7 +80,7 @@ class Examples:
         nxt = batch.next_non_space()
         at = candidates(batch, nxt)
         ctx = Context.of(batch, at, nxt)
-        always, never = decide(ctx)
+        never = never_cut(ctx)
         solid = np.cumsum((batch.cls != SPACE) & (batch.cls != NEWLINE) & (batch.cls != PAD))
         unit = batch.doc[at]
         offsets = np.asarray(base, dtype=np.int64)[unit] + solid[at] - solid[batch.starts[unit] - 1]
@@ -80,7 +88,7 @@ class Examples:
         offsets = offsets.tolist()
         is_cut = np.array([off in labels[o].cuts for off, o in zip(offsets, owners, strict=True)], dtype=bool)
         unsure = np.array([off in labels[o].unsure for off, o in zip(offsets, owners, strict=True)], dtype=bool)
-        keep = ~(always | never | unsure)
+        keep = ~(never | unsure)
         self.index.append(feature_index(ctx, BUCKETS)[keep])
         self.label.append(is_cut[keep])
         self.weight.append(np.full(int(keep.sum()), weight))
@@ -192,11 +200,6 @@ def save(weights: np.ndarray, path: Path) -> None:
 
 def write_manifest(model: Path, ex: Examples) -> None:
     """``model.json`` beside the model: what it was built from, to tell whether a rebuild can match it."""
-    import hashlib
-    import json
-
-    from korpus.cleaners.boundary.teachers import versions
-
     index, label, weight = ex.arrays()
     digest = hashlib.sha256()
     for array in (index, label, weight):
@@ -206,16 +209,9 @@ def write_manifest(model: Path, ex: Examples) -> None:
         "examples_sha256": digest.hexdigest(),
         "examples": len(label), "cuts": int(label.sum()),
         "budget_chars": BUDGET, "gold_weight": GOLD_WEIGHT, "C": C, "buckets": BUCKETS,
-        "versions": {**versions(), "numpy": np.__version__, "scikit-learn": _version("scikit-learn"),
-                     "scipy": _version("scipy")},
+        "versions": versions((*TEACHER_PACKAGES, "numpy", "scikit-learn", "scipy")),
     }
     write_text_atomic(model.with_suffix(".json"), json.dumps(manifest, indent=1, sort_keys=True) + "\n")
-
-
-def _version(package: str) -> str:
-    from importlib.metadata import version
-
-    return version(package)
 
 
 def main(argv: list[str] | None = None) -> None:
