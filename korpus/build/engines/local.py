@@ -35,16 +35,15 @@ class LocalEngine:
             return
         pool = self._get_pool()
         pending = {pool.submit(fn, *args): i for i, (fn, args) in enumerate(tasks)}
-        try:
-            while pending:
-                done, _ = wait(pending, return_when=FIRST_COMPLETED)
-                for fut in done:
-                    i = pending.pop(fut)
-                    yield i, fut.result()
-        except BaseException:
-            for fut in pending:
-                fut.cancel()
-            raise
+        # No cancelling here when the caller stops: close() cancels what has not started
+        # (shutdown(cancel_futures=True)). A future cancelled from outside the executor makes
+        # Python 3.11's executor thread print an InvalidStateError traceback when killed
+        # workers break the pool.
+        while pending:
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for fut in done:
+                i = pending.pop(fut)
+                yield i, fut.result()
 
     def _get_pool(self) -> ProcessPoolExecutor:
         # One pool for every phase: worker start-up (imports) is paid once per build.
