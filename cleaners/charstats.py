@@ -7,6 +7,11 @@ character; reading the text once as UTF-32 code points and looking them up in
 a table costs about a tenth of that (measured in bench/clean.py). Under
 ``SHORT_TEXT`` characters (comments) numpy's fixed cost per call dominates, and
 two regular-expression passes and a ``Counter`` are faster.
+
+The build asks for whole batches at once (:func:`char_counts`): one UTF-32
+array for the batch, table lookups summed per document, and the most frequent
+character of every document from one sort of (document, character) keys.
+This is several times cheaper than the per-text functions on comments.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from __future__ import annotations
 import re
 import sys
 from collections import Counter
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -29,8 +35,8 @@ _NOT_LETTER = re.compile(r"[\W\d_]+")
 _NOT_HANGUL = re.compile(r"[^가-힣ㄱ-ㅎㅏ-ㅣ]+")
 
 
-def code_points(text: str) -> np.ndarray:
-    return np.frombuffer(text.encode("utf-32-le" if _LITTLE else "utf-32-be"), dtype=np.uint32)
+def code_points(text: str, errors: str = "strict") -> np.ndarray:
+    return np.frombuffer(text.encode("utf-32-le" if _LITTLE else "utf-32-be", errors), dtype=np.uint32)
 
 
 def hangul_ratio(text: str) -> float:
@@ -85,3 +91,71 @@ def _top_share_table(text: str, min_chars: int) -> float:
     if len(bmp) < len(cps):  # astral characters (emoji): counted the slow way
         top = max(top, max(Counter(int(c) for c in cps[cps >= _BMP]).values()))
     return top / len(cps)
+
+
+@dataclass
+class CharCounts:
+    """Per-document counts of a batch, one array entry per text."""
+
+    letters: np.ndarray  # letters, as :func:`hangul_ratio` counts them
+    hangul: np.ndarray  # Hangul syllables and jamo among them
+    solid: np.ndarray  # characters other than space, newline and tab
+    top: np.ndarray  # occurrences of the most frequent of those (0 without any)
+
+    def hangul_ratio(self) -> np.ndarray:
+        """:func:`hangul_ratio` of every text (1.0 without letters)."""
+        return np.divide(self.hangul, self.letters, out=np.ones(len(self.letters)), where=self.letters > 0)
+
+    def top_char_share(self, min_chars: int = 20) -> np.ndarray:
+        """:func:`top_char_share` of every text."""
+        enough = self.solid >= max(min_chars, 1)
+        return np.divide(self.top, self.solid, out=np.zeros(len(self.solid)), where=enough)
+
+
+def char_counts(texts: list[str]) -> CharCounts:
+    """The counts behind :func:`hangul_ratio` and :func:`top_char_share`, for a whole batch.
+
+    >>> c = char_counts(["한국어 text 123", "ㅋㅋㅋ a", ""])
+    >>> c.letters.tolist(), c.hangul.tolist(), c.solid.tolist(), c.top.tolist()
+    ([7, 4, 0], [3, 3, 0], [10, 4, 0], [2, 3, 0])
+    """
+    n = len(texts)
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=n)
+    cps = code_points("".join(texts), errors="surrogatepass")
+    starts = np.concatenate(([0], np.cumsum(lengths)[:-1])) if n else np.zeros(0, np.int64)
+    doc = np.repeat(np.arange(n, dtype=np.int64), lengths)
+    bmp = np.where(cps < _BMP, cps, 0)
+    letter = _LETTER[bmp]
+    astral = cps >= _BMP
+    if astral.any():  # letters outside the BMP (rare Hanja): looked up once per distinct one
+        values = np.unique(cps[astral])
+        is_letter = np.array([chr(c).isalnum() and not chr(c).isdecimal() for c in values.tolist()], dtype=bool)
+        letter[astral] = is_letter[np.searchsorted(values, cps[astral])]
+    solid = (cps != 0x20) & (cps != 0x0A) & (cps != 0x09)
+    return CharCounts(letters=_per_doc(letter, starts, lengths), hangul=_per_doc(_HANGUL[bmp] & ~astral, starts, lengths),
+                      solid=_per_doc(solid, starts, lengths), top=_top_counts(cps[solid], doc[solid], n))
+
+
+def _per_doc(flags: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """Sum of ``flags`` over each document (0 for an empty one)."""
+    running = np.concatenate(([0], np.cumsum(flags, dtype=np.int64)))
+    return running[starts + lengths] - running[starts]
+
+
+def _top_counts(cps: np.ndarray, doc: np.ndarray, n: int) -> np.ndarray:
+    """The count of each document's most frequent code point, from one sort of (doc, code point) keys."""
+    top = np.zeros(n, dtype=np.int64)
+    if not len(cps):
+        return top
+    if n < 1 << 16 and int(cps.max()) < _BMP:  # both fit 16 bits: a uint32 key sorts faster
+        keys = np.sort((doc.astype(np.uint32) << np.uint32(16)) | cps)
+        shift = np.uint32(16)
+    else:
+        keys = np.sort((doc.astype(np.uint64) << np.uint64(21)) | cps.astype(np.uint64))
+        shift = np.uint64(21)
+    runs_at = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
+    runs = np.diff(np.append(runs_at, len(keys)))
+    run_doc = (keys[runs_at] >> shift).astype(np.int64)
+    firsts = np.flatnonzero(np.concatenate(([True], run_doc[1:] != run_doc[:-1])))
+    top[run_doc[firsts]] = np.maximum.reduceat(runs, firsts)
+    return top

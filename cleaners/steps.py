@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from korpus.cleaners.charstats import hangul_ratio, top_char_share
+from korpus.cleaners.charstats import char_counts
 from korpus.cleaners.config import CleanConfig, FilterConfig, SplitConfig
 from korpus.cleaners.normalize import Normalizer
 from korpus.cleaners.split import get_splitter, split_many, split_none
@@ -42,7 +42,11 @@ class Normalize:
 
 
 class QualityFilter:
-    """Drops too short, too long, non-Korean and spam texts, counting each reason."""
+    """Drops too short, too long, non-Korean and spam texts, counting each reason.
+
+    Records are judged a batch at a time (:func:`char_counts` counts a whole
+    batch in a few numpy passes); each verdict depends on its own text only.
+    """
 
     name = "filter"
 
@@ -50,12 +54,12 @@ class QualityFilter:
         self.config = config
 
     def __call__(self, records: Iterable[Record], stats: Stats) -> Iterator[Record]:
-        for rec in records:
-            reason = self.reject_reason(rec.text)
-            if reason:
-                stats.drop(self.name, rec.source, reason)
-                continue
-            yield rec
+        for chunk in _chunks(records, FILTER_BATCH):
+            for rec, reason in zip(chunk, self.reject_reasons([r.text for r in chunk]), strict=True):
+                if reason:
+                    stats.drop(self.name, rec.source, reason)
+                    continue
+                yield rec
 
     def reject_reason(self, text: str) -> str | None:
         """Why a text is dropped, or None to keep it.
@@ -66,21 +70,33 @@ class QualityFilter:
         >>> f.reject_reason("ㅋ" * 30 + " 웃기다"), f.reject_reason("같은 줄입니다\\n" * 4)
         ('char_spam', 'line_spam')
         """
+        return self.reject_reasons([text])[0]
+
+    def reject_reasons(self, texts: list[str]) -> list[str | None]:
+        """:meth:`reject_reason` of each text, the character counts done for the batch at once."""
         c = self.config
+        # Only texts the length checks let through are counted.
+        sized = [i for i, t in enumerate(texts) if c.min_chars <= len(t) <= c.max_chars and t]
+        counts = char_counts([texts[i] for i in sized])
+        low = (counts.hangul_ratio() < c.min_hangul_ratio).tolist()
+        spam = (counts.top_char_share() > c.max_char_share).tolist()
+        reasons: list[str | None] = [self._length_reason(t) for t in texts]
+        for k, i in enumerate(sized):
+            if low[k]:
+                reasons[i] = "low_hangul"
+            elif spam[k]:
+                reasons[i] = "char_spam"
+            elif dup_line_ratio(texts[i]) > c.max_dup_line_ratio:
+                reasons[i] = "line_spam"
+        return reasons
+
+    def _length_reason(self, text: str) -> str | None:
         n = len(text)
         if n == 0:
             return "empty"
-        if n < c.min_chars:
+        if n < self.config.min_chars:
             return "too_short"
-        if n > c.max_chars:
-            return "too_long"
-        if hangul_ratio(text) < c.min_hangul_ratio:
-            return "low_hangul"
-        if top_char_share(text) > c.max_char_share:
-            return "char_spam"
-        if dup_line_ratio(text) > c.max_dup_line_ratio:
-            return "line_spam"
-        return None
+        return "too_long" if n > self.config.max_chars else None
 
 
 def dup_line_ratio(text: str) -> float:
@@ -95,6 +111,8 @@ def dup_line_ratio(text: str) -> float:
     return (len(lines) - len(set(lines))) / len(lines)
 
 
+# Records filtered together (the counts of a batch are a few numpy passes).
+FILTER_BATCH = 512
 # Records split together: the learned splitter scores a batch at once (the cuts do not depend on it).
 SPLIT_BATCH = 512
 

@@ -29,7 +29,7 @@ from korpus.core.steps import SENTENCE_DROPS
 from korpus.dedup.config import SentenceOptions
 from korpus.dedup.keys import canonical, text_key
 from korpus.dedup.report import read_texts
-from korpus.dedup.sidecar import sidecar_schema, write_sidecar
+from korpus.dedup.sidecar import SidecarSpec, sidecar_schema, write_sidecar
 
 REASON = "boilerplate_only"
 BATCH_ROWS = 10_000
@@ -45,6 +45,11 @@ class SentenceDedup(SentenceOptions):
     name: str = "sentence_dedup"
 
     def shard_pass(self, shard_index: int, table_path: Path, out_path: Path, stats: Stats) -> None:
+        write_sidecar(table_path, out_path, self.sidecar(shard_index, table_path))
+
+    def sidecar(self, shard_index: int, table_path: Path) -> SidecarSpec:
+        """Per sentence: where it is, its canonical-form key and whether it is long enough to count."""
+
         def columns(batch: pa.RecordBatch, row: int) -> dict:
             lists = batch.column(2)
             parent = pc.list_parent_indices(lists).to_numpy()
@@ -60,8 +65,8 @@ class SentenceDedup(SentenceOptions):
                 "eligible": np.fromiter((len(f) >= self.sentence_min_chars for f in forms), dtype=bool, count=len(flat)),
             }
 
-        write_sidecar(table_path, out_path, sidecar_schema(SIDECAR_FIELDS, table_path),
-                      ["id", "source", "sentences"], columns, BATCH_ROWS)
+        return SidecarSpec(sidecar_schema(SIDECAR_FIELDS, table_path), ["id", "source", "sentences"], columns,
+                           BATCH_ROWS)
 
     def band_tasks(self, sidecars: list[Path], dropped_before: Path | None, band_dir: Path) -> list[tuple]:
         """No tasks: this resolve has no parallel part."""

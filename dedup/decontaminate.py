@@ -33,7 +33,7 @@ from korpus.dedup.contamination import (
 )
 from korpus.dedup.evalindex import KINDS, EvalIndex
 from korpus.dedup.evalsets import read_eval_set
-from korpus.dedup.sidecar import sidecar_schema, write_sidecar
+from korpus.dedup.sidecar import SidecarSpec, sidecar_schema, write_sidecar
 
 REASON = "contaminated"
 BATCH_ROWS = 10_000
@@ -84,6 +84,10 @@ class Decontaminate:
         self.index_file = str(path)
 
     def shard_pass(self, shard_index: int, table_path: Path, out_path: Path, stats: Stats) -> None:
+        write_sidecar(table_path, out_path, self.sidecar(shard_index, table_path))
+
+    def sidecar(self, shard_index: int, table_path: Path) -> SidecarSpec:
+        """Per (document, example) match: where, which example, how, and the sentences that carry it."""
         index = load_index(self.sets, self.index_file)
         n = index.options.ngram
 
@@ -102,8 +106,8 @@ class Decontaminate:
                     out[name].append(v)
             return out
 
-        write_sidecar(table_path, out_path, sidecar_schema(SIDECAR_FIELDS, table_path),
-                      ["id", "source", "text", "sentences"], columns, BATCH_ROWS)
+        return SidecarSpec(sidecar_schema(SIDECAR_FIELDS, table_path), ["id", "source", "text", "sentences"], columns,
+                           BATCH_ROWS)
 
     def band_tasks(self, sidecars: list[Path], dropped_before: Path | None, band_dir: Path) -> list[tuple]:
         """No tasks: this resolve has no parallel part."""

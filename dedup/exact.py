@@ -19,7 +19,7 @@ from korpus.core.stats import Stats
 from korpus.dedup.keep import assign_kept, write_drops
 from korpus.dedup.keys import content_hash, text_key
 from korpus.dedup.report import write_report
-from korpus.dedup.sidecar import sidecar_schema, write_sidecar
+from korpus.dedup.sidecar import SidecarSpec, sidecar_schema, write_sidecar
 
 REASON = "exact_duplicate"
 BATCH_ROWS = 10_000
@@ -32,6 +32,11 @@ class ExactDedup:
     name: str = "exact_dedup"
 
     def shard_pass(self, shard_index: int, table_path: Path, out_path: Path, stats: Stats) -> None:
+        write_sidecar(table_path, out_path, self.sidecar(shard_index, table_path))
+
+    def sidecar(self, shard_index: int, table_path: Path) -> SidecarSpec:
+        """Per document: where it is, its length, content hash and canonical-form key."""
+
         def columns(batch: pa.RecordBatch, row: int) -> dict:
             texts = batch.column(2).to_pylist()
             n = len(texts)
@@ -44,8 +49,7 @@ class ExactDedup:
                 "key": np.fromiter(map(text_key, texts), dtype=np.uint64, count=n),
             }
 
-        write_sidecar(table_path, out_path, sidecar_schema(SIDECAR_FIELDS, table_path), ["id", "source", "text"],
-                      columns, BATCH_ROWS)
+        return SidecarSpec(sidecar_schema(SIDECAR_FIELDS, table_path), ["id", "source", "text"], columns, BATCH_ROWS)
 
     def band_tasks(self, sidecars: list[Path], dropped_before: Path | None, band_dir: Path) -> list[tuple]:
         """No tasks: this resolve has no parallel part."""

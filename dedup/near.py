@@ -41,7 +41,7 @@ from korpus.dedup.minhash import (
 )
 from korpus.dedup.report import SNIPPET_CHARS, read_texts, sample_removed, write_report
 from korpus.dedup.shingles import batch_hashes, char_ngrams
-from korpus.dedup.sidecar import sidecar_schema, write_sidecar
+from korpus.dedup.sidecar import SidecarSpec, sidecar_schema, write_sidecar
 
 REASON = "near_duplicate"
 BAND_DIR = "bands"  # beside drops.parquet: one edges file per band, from the band tasks
@@ -72,6 +72,10 @@ class NearDedup(NearOptions):
         return sidecar_schema(fields, table_path)
 
     def shard_pass(self, shard_index: int, table_path: Path, out_path: Path, stats: Stats) -> None:
+        write_sidecar(table_path, out_path, self.sidecar(shard_index, table_path))
+
+    def sidecar(self, shard_index: int, table_path: Path) -> SidecarSpec:
+        """Per document: where it is, its length, content hash, shingle count and band keys."""
         perms = permutations(self.num_perm, self.seed)
 
         def columns(batch: pa.RecordBatch, row: int) -> dict:
@@ -89,8 +93,7 @@ class NearDedup(NearOptions):
             }
             return cols | {band_column(j): keys[:, j] for j in range(self.bands)}
 
-        write_sidecar(table_path, out_path, self.sidecar_schema(table_path), ["id", "source", "text"],
-                      columns, BATCH_ROWS)
+        return SidecarSpec(self.sidecar_schema(table_path), ["id", "source", "text"], columns, BATCH_ROWS)
 
     # -- resolve -----------------------------------------------------------------
 

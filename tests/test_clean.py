@@ -260,6 +260,38 @@ def test_char_stats_short_and_long_paths_agree(text):
     assert charstats._top_share_counter(text, 20) == charstats._top_share_table(text, 20)
 
 
+def _one_at_a_time(f: QualityFilter, text: str) -> str | None:
+    """The filter's verdict from the per-text counting functions (the reference for the batch)."""
+    c = f.config
+    if not text:
+        return "empty"
+    if len(text) < c.min_chars:
+        return "too_short"
+    if len(text) > c.max_chars:
+        return "too_long"
+    if charstats.hangul_ratio(text) < c.min_hangul_ratio:
+        return "low_hangul"
+    if charstats.top_char_share(text) > c.max_char_share:
+        return "char_spam"
+    return "line_spam" if clean_steps.dup_line_ratio(text) > c.max_dup_line_ratio else None
+
+
+_TEXTS = st.one_of(_HARD, st.text(max_size=700), st.text(alphabet="ㅋ가a 1\n😂𠀀", max_size=60))
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts=st.lists(_TEXTS, max_size=12), min_chars=st.sampled_from([0, 1, 10]))
+def test_batch_filter_equals_one_text_at_a_time(texts, min_chars):
+    f = QualityFilter(FilterConfig(min_chars=min_chars, max_chars=500))
+    assert f.reject_reasons(texts) == [_one_at_a_time(f, t) for t in texts]
+
+
+def test_batch_filter_counts_astral_letters_and_emoji():
+    counts = charstats.char_counts(["𠀀𠀀가", "😂😂😂 a", "가 나"])
+    assert counts.letters.tolist() == [3, 1, 2] and counts.hangul.tolist() == [1, 0, 2]
+    assert counts.solid.tolist() == [3, 4, 2] and counts.top.tolist() == [2, 3, 1]
+
+
 @pytest.mark.parametrize("module", [norm, clean_steps, clean_config, charstats])
 def test_doctests(module):
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)

@@ -97,6 +97,32 @@ def test_same_output_for_any_file_order_and_worker_count(tmp_path):
     assert first == second
 
 
+def test_map_task_sidecars_equal_the_ones_read_back_from_the_shards(tmp_path):
+    """One pass: each step's sidecar written by the map task, row batches in hand, equals its
+    shard pass over the finished shard on disk (the fallback for a sidecar the map did not write)."""
+    import pyarrow.parquet as pq
+
+    from korpus.build.dedup_phase import planned_steps, sidecar_path
+    from korpus.core.stats import Stats
+    from korpus.dedup.config import DedupConfig
+
+    files, _, _ = fixture_files(tmp_path)
+    config = BuildConfig(sources=[SourceSpec("jsonl", str(f)) for f in files], out=str(tmp_path / "c.parquet"),
+                         workers=1, keep_work=True, dedup=DedupConfig(sentences=True))
+    result = build(config)
+    shards = sorted((result.work_dir / "map").glob("part-*.parquet"))
+    steps = planned_steps(config, result.work_dir)
+    assert len(shards) == 3 and [s.name for s, _ in steps] == ["exact_dedup", "near_dedup", "sentence_dedup"]
+    for step, gdir in steps:
+        for i, shard in enumerate(shards):
+            again = tmp_path / "again" / f"{step.name}-{i}.parquet"
+            step.shard_pass(i, shard, again, Stats())
+            written = pq.read_table(sidecar_path(gdir, i))
+            assert written.num_rows > 0 and written.equals(pq.read_table(again)), (step.name, i)
+    assert result.stats.seconds.get("near_dedup:sidecar", 0) > 0
+    assert "near_dedup:shard_pass" not in result.stats.seconds  # nothing read back: the map wrote them all
+
+
 @pytest.mark.slow
 def test_cli_build(tmp_path):
     """The command line path the issue names."""

@@ -1,4 +1,10 @@
-"""Phase 2, global: each dedup step's sidecars per shard (parallel), its band tasks, then its resolve."""
+"""Phase 2, global: each dedup step's resolve over the sidecars the map tasks wrote.
+
+The map task writes every step's sidecar while the shard's text is in memory
+(:mod:`korpus.build.map_phase`); a sidecar it did not write (an older work
+folder) is made here from the shard on disk, in parallel. Then the step's band
+tasks (parallel) and its resolve.
+"""
 
 from __future__ import annotations
 
@@ -13,14 +19,27 @@ from korpus.core.stats import Stats
 from korpus.dedup.pipeline import global_steps
 
 
-def run_global_phase(config, map_paths: list[Path], work: Path, engine, stats: Stats, progress) -> list[Path]:
-    drop_files: list[Path] = []
+def planned_steps(config, work: Path) -> list[tuple[object, Path]]:
+    """The build's global steps with their work folders, each prepared (once, in this process)."""
+    planned = []
     for k, step in enumerate(global_steps(config.dedup, config.decontaminate)):
         gdir = work / "global" / f"{k}-{step.name}"
-        sidecars = [gdir / f"sidecar-{i:05d}.parquet" for i in range(len(map_paths))]
-        if hasattr(step, "prepare"):  # work done once, in this process, before the parallel shard passes
+        if hasattr(step, "prepare"):  # e.g. the evaluation index, built once and loaded by every worker
             gdir.mkdir(parents=True, exist_ok=True)
             step.prepare(gdir)
+        planned.append((step, gdir))
+    return planned
+
+
+def sidecar_path(gdir: Path, shard_index: int) -> Path:
+    return gdir / f"sidecar-{shard_index:05d}.parquet"
+
+
+def run_global_phase(steps: list[tuple[object, Path]], map_paths: list[Path], engine, stats: Stats,
+                     progress) -> list[Path]:
+    drop_files: list[Path] = []
+    for step, gdir in steps:
+        sidecars = [sidecar_path(gdir, i) for i in range(len(map_paths))]
         todo = [(sidecar_shard, (step, i, map_paths[i], sidecars[i]))
                 for i in range(len(map_paths)) if not sidecars[i].exists()]
         if progress:

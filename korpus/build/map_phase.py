@@ -1,15 +1,22 @@
 """Phase 1, map: each input shard read -> normalised -> filtered -> split, into one Parquet shard.
 
-A shard counts as done only when its stats file exists, so a re-run skips it.
+The same task writes each global step's sidecar for the shard (hashes,
+signatures, matches) from the rows as they are written: the text is read,
+decoded and held once. A shard counts as done only when its stats file exists,
+written after the shard and its sidecars, so a re-run skips it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+import pyarrow as pa
+
+from korpus.build.dedup_phase import sidecar_path
 from korpus.cleaners.steps import record_steps
 from korpus.core.io import write_text_atomic
 from korpus.core.parquet import write_records
@@ -17,19 +24,21 @@ from korpus.core.schema import Record
 from korpus.core.stats import Stats
 from korpus.core.steps import run_steps
 from korpus.crawlers.readers import InputShard, reader_for
+from korpus.dedup.sidecar import SidecarWriter
 
 
-def run_map_phase(config, shards, work: Path, engine, stats: Stats, progress) -> tuple[list[Path], int]:
+def run_map_phase(config, shards, work: Path, steps: list[tuple[object, Path]], engine, stats: Stats,
+                  progress) -> tuple[list[Path], int]:
     map_dir = work / "map"
     paths = [map_dir / f"part-{i:05d}.parquet" for i in range(len(shards))]
     todo, skipped = [], 0
-    for shard, path in zip(shards, paths, strict=True):
+    for i, (shard, path) in enumerate(zip(shards, paths, strict=True)):
         done = stats_path_for(path)
         if done.exists() and path.exists():
             stats.merge(Stats.from_dict(json.loads(done.read_text(encoding="utf-8"))))
             skipped += 1
         else:
-            todo.append((map_shard, (shard, path, config)))
+            todo.append((map_shard, (shard, path, config, [(step, sidecar_path(gdir, i)) for step, gdir in steps])))
     if progress:
         progress("map", skipped, len(shards), Stats())  # the phase shows from its start
     for n, (_, result) in enumerate(engine.run(todo), start=1):
@@ -44,15 +53,30 @@ def stats_path_for(path: Path) -> Path:
     return path.with_suffix(".stats.json")
 
 
-def map_shard(shard: InputShard, out_path: Path, config) -> dict:
-    """Read one input shard through the record steps into one Parquet shard."""
+def map_shard(shard: InputShard, out_path: Path, config, sidecars: list[tuple[object, Path]] = ()) -> dict:
+    """Read one input shard through the record steps into one Parquet shard and its dedup sidecars."""
     stats = Stats()
     t0 = time.perf_counter()
     stats.add("read", shard.kind, "input_bytes", shard_input_bytes(shard))
     reader = reader_for(shard.kind, **dict(shard.options))
     steps = record_steps(config.clean, config.filter, config.split)
     records = run_steps(_counted(reader.read(shard, stats), stats), steps, stats)
-    n = write_records(_kept(records, stats), out_path)
+    shard_index = int(out_path.stem.rsplit("-", 1)[1])
+    with contextlib.ExitStack() as stack:
+        writers = [(step.name, stack.enter_context(SidecarWriter(step.sidecar(shard_index, out_path), path)))
+                   for step, path in sidecars]
+        clock = dict.fromkeys((name for name, _ in writers), 0.0)
+
+        def to_sidecars(table: pa.Table) -> None:
+            for batch in table.to_batches():
+                for name, writer in writers:
+                    t = time.perf_counter()
+                    writer.add(batch)
+                    clock[name] += time.perf_counter() - t
+
+        n = write_records(_kept(records, stats), out_path, to_sidecars if writers else None)
+    for name, seconds in clock.items():
+        stats.time(f"{name}:sidecar", seconds)
     stats.add("write", "*", "shards")
     stats.time("map_shard", time.perf_counter() - t0)
     stats.add("map", "*", "rows", n)

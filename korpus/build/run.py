@@ -3,8 +3,9 @@
 Phases, each resumable because every output is written atomically and a
 shard counts as done only when its stats file exists:
 
-1. map     read -> normalise -> filter -> split, one Parquet per input shard
-2. global  each dedup step: a sidecar per shard (parallel), then one resolve
+1. map     read -> normalise -> filter -> split, one Parquet per input shard,
+           and each dedup step's sidecar for it (hashes, signatures) in the same pass
+2. global  each dedup step's resolve over the sidecars
 3. write   filter the dropped rows out and write the corpus (file or shards)
 
 The work folder is keyed by the inputs and step options, so a changed option
@@ -24,7 +25,7 @@ from pathlib import Path
 
 from korpus import __version__
 from korpus.build.config import BuildConfig, SourceSpec
-from korpus.build.dedup_phase import run_global_phase
+from korpus.build.dedup_phase import planned_steps, run_global_phase
 from korpus.build.engines import make_engine
 from korpus.build.finish import move_reports, remove_work
 from korpus.build.map_phase import run_map_phase
@@ -72,11 +73,12 @@ def build(config: BuildConfig, progress: Progress | None = None) -> BuildResult:
     finished = False
     try:
         t = time.perf_counter()
-        map_paths, skipped = run_map_phase(config, shards, work, engine, stats, progress)
+        steps = planned_steps(config, work)  # before the map tasks, which write these steps' sidecars
+        map_paths, skipped = run_map_phase(config, shards, work, steps, engine, stats, progress)
         phases["map"] = time.perf_counter() - t
 
         t = time.perf_counter()
-        drop_files = run_global_phase(config, map_paths, work, engine, stats, progress)
+        drop_files = run_global_phase(steps, map_paths, engine, stats, progress)
         phases["global"] = time.perf_counter() - t
 
         t = time.perf_counter()

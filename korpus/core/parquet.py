@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import pyarrow as pa
@@ -20,12 +20,20 @@ def parquet_writer(path: Path, schema: pa.Schema = CORPUS_SCHEMA) -> pq.ParquetW
     return pq.ParquetWriter(path, schema, compression="zstd", write_statistics=["id", "source"])
 
 
-def write_records(records: Iterable[Record], path: str | os.PathLike) -> int:
-    """Stream records into one Parquet file atomically; returns the row count."""
+def write_records(records: Iterable[Record], path: str | os.PathLike,
+                  on_table: Callable[[pa.Table], None] | None = None) -> int:
+    """Stream records into one Parquet file atomically; returns the row count.
+
+    ``on_table`` sees each table of rows as it is written, in order (the map task
+    hands them to the dedup sidecars while the text is in memory).
+    """
     n = 0
     with atomic_path(path) as tmp, parquet_writer(tmp) as writer:
         for batch in batched(records, BATCH_ROWS):
-            writer.write_table(records_to_table(batch), row_group_size=ROW_GROUP_ROWS)
+            table = records_to_table(batch)
+            writer.write_table(table, row_group_size=ROW_GROUP_ROWS)
+            if on_table is not None:
+                on_table(table)
             n += len(batch)
     return n  # no rows: a file with the schema and no row group, which every reader loads
 

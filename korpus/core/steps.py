@@ -8,9 +8,12 @@ picklable). Steps count what they drop in ``stats`` under their ``name``.
 A *global step* (exact or near-duplicate removal) needs the whole corpus. It
 runs in two parts so that the heavy work stays parallel:
 
-1. ``shard_pass(shard_index, table_path, out_path, stats)`` reads one finished
-   shard (Parquet in the corpus schema) and writes a sidecar Parquet file
-   (hashes, signatures...), in parallel over shards;
+1. ``sidecar(shard_index, table_path)`` describes the step's sidecar for one
+   shard (hashes, signatures...: schema, the columns it reads, and a function
+   from a batch of rows to sidecar columns). The map task feeds it the rows it
+   writes, so the text is read once; ``shard_pass(shard_index, table_path,
+   out_path, stats)`` makes the same sidecar from a finished shard (Parquet in
+   the corpus schema) on disk, where the map task did not;
 2. ``resolve(sidecars, dropped_before, out_path, report_dir, stats)`` reads the
    sidecars and writes the rows to drop as Parquet with columns
    ``shard`` (int32), ``row`` (int32), ``reason`` (string); ``dropped_before``
@@ -49,6 +52,8 @@ class RecordStep(Protocol):
 @runtime_checkable
 class GlobalStep(Protocol):
     name: str
+
+    def sidecar(self, shard_index: int, table_path: Path) -> object: ...  # a korpus.dedup.sidecar.SidecarSpec
 
     def shard_pass(self, shard_index: int, table_path: Path, out_path: Path, stats: Stats) -> None: ...
 
