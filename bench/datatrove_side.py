@@ -34,15 +34,18 @@ hashes, 64-bit xxhash) and default ``language`` (English: spaCy's blank tokenize
 
 The example's ``TokensCounter`` is left out: it loads the gpt2 tokenizer from the Hugging
 Face Hub. The reader is ``JsonlReader`` (``text`` and ``id`` fields) over the non-empty
-input files; ``comments.txt`` (one document per line) goes through the same reader with
+``.jsonl`` and ``.txt`` files of the input folder; a ``.txt`` (one document per line) goes through the same reader with
 ``read_file`` overridden for ``.txt`` files: every non-empty line is a document, id
-``c<line number>``. datatrove hands out whole files to tasks, so one input file keeps one
-task busy in stages 1 and 4, whatever the worker count.
+``c<line number>``. datatrove hands out whole files to tasks, so one input file would keep
+one task busy in stages 1 and 4 whatever the worker count: bench/run.py first cuts each
+input into one file per worker (:func:`split_inputs`, not timed).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import gzip
 import json
 import os
 import shutil
@@ -51,7 +54,7 @@ import time
 from pathlib import Path
 
 DEFAULT_PYTHON = Path("/work/dtenv/bin/python")
-INPUT_FILES = ("news.jsonl", "comments.txt")
+INPUT_SUFFIXES = (".jsonl", ".txt")
 STAGES = ("signatures", "buckets", "clusters", "filter")
 SUBDIRS = ("signatures", "buckets", "remove_ids", "removed", "output", "logs")
 
@@ -61,6 +64,44 @@ def datatrove_python() -> str | None:
     if env := os.environ.get("KORPUS_DATATROVE_PYTHON"):
         return env
     return str(DEFAULT_PYTHON) if DEFAULT_PYTHON.exists() else None
+
+
+def input_files(folder: Path) -> list[str]:
+    """The non-empty ``.jsonl`` and ``.txt`` files in ``folder``, by name."""
+    return sorted(p.name for p in Path(folder).iterdir()
+                  if p.suffix in INPUT_SUFFIXES and p.is_file() and p.stat().st_size)
+
+
+def split_inputs(inputs: Path, dest: Path, parts: int) -> Path:
+    """Each input file cut into ``parts`` files of whole lines, in order, under ``dest``.
+
+    datatrove gives each task whole files; one file per task lets all workers
+    read and write (korpus cuts one file into byte ranges itself).
+    """
+    dest = Path(dest)
+    shutil.rmtree(dest, ignore_errors=True)
+    dest.mkdir(parents=True)
+    for name in input_files(inputs):
+        path = Path(inputs) / name
+        per_part = path.stat().st_size / parts
+        with contextlib.ExitStack() as stack, open(path, encoding="utf-8") as fh:
+            outs = [stack.enter_context(open(dest / f"{path.stem}-{k:02d}{path.suffix}", "w", encoding="utf-8"))
+                    for k in range(parts)]
+            done = 0
+            for line in fh:
+                outs[min(parts - 1, int(done / per_part))].write(line)
+                done += len(line.encode("utf-8"))
+    return dest
+
+
+def removed_ids(work: Path) -> set[str]:
+    """The ids of the documents the filter stage removed (its exclusion writer's files)."""
+    out = set()
+    for path in sorted((Path(work) / "removed").glob("*.jsonl*")):
+        opener = gzip.open if path.suffix == ".gz" else open
+        with opener(path, "rt", encoding="utf-8") as fh:
+            out.update(json.loads(line)["id"] for line in fh if line.strip())
+    return out
 
 
 def run_datatrove(inputs: Path, work: Path, workers: int, python: str) -> dict:
@@ -132,9 +173,9 @@ def _pipeline(inputs: Path, work: Path, workers: int) -> dict:
                     if document:
                         yield document
 
-    files = [name for name in INPUT_FILES if (inputs / name).exists() and (inputs / name).stat().st_size]
+    files = input_files(inputs)
     if not files:
-        raise SystemExit(f"no non-empty input in {inputs} (looked for {', '.join(INPUT_FILES)})")
+        raise SystemExit(f"no non-empty .jsonl or .txt input in {inputs}")
     paths = work / "logs" / "input_paths.txt"
     paths.parent.mkdir(parents=True, exist_ok=True)
     paths.write_text("".join(f"{name}\n" for name in files), encoding="utf-8")

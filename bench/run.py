@@ -8,6 +8,13 @@ news titles, law texts, sentence gold sets). Mix ``recipe`` (default): comments
 (one per line, kept whole) and news-like JSONL documents, with planted exact and
 near duplicates (about 5% each). Mix ``units``: JSONL documents of 1-12 real
 comments and law lines, every one split, 10% planted copies (half exact, half near). Peak RSS is the sum over the build's process tree, sampled every 0.2 s.
+
+With the units mix it also scores duplicate removal: recall on the planted copies,
+precision as the share of removed documents that were planted copies or repeats of an
+earlier document's exact text (real comments drawn twice). Where datatrove is installed
+in its own environment (``bench/datatrove_side.py``), its default MinHash pipeline runs
+on the same files after korpus, scored the same way, and the ratio of wall times is
+printed; ``--rounds N`` alternates the two N times.
 """
 
 from __future__ import annotations
@@ -22,7 +29,10 @@ import sys
 import tempfile
 import threading
 import time
+from collections import Counter
 from pathlib import Path
+
+from datatrove_side import datatrove_python  # bench/, this script's folder
 
 REPO = Path(__file__).resolve().parents[1]
 CORPORA = REPO.parent / "shared" / "corpora"
@@ -57,12 +67,15 @@ def perturb(text: str, rng: random.Random) -> str:
     return out.replace(" ", "", 1) if " " in out else out + " "
 
 
-def plant(body: str, recent: list[str], rng: random.Random) -> tuple[str, bool]:
-    """One time in ten, a recent document instead: as it was or near (:func:`perturb`), half each."""
+def plant(body: str, recent: list, rng: random.Random):
+    """One time in ten, a recent document instead: as it was or near (:func:`perturb`), half each.
+
+    Returns (text, the recent item copied or None); ``recent`` holds (text, anything) pairs.
+    """
     if recent and rng.random() < 0.1:
         old = rng.choice(recent)
-        return (old if rng.random() < 0.5 else perturb(old, rng)), True
-    return body, False
+        return (old[0] if rng.random() < 0.5 else perturb(old[0], rng)), old
+    return body, None
 
 
 def generate_units(dest: Path, mb: float, seed: int = 13) -> dict:
@@ -76,21 +89,30 @@ def generate_units(dest: Path, mb: float, seed: int = 13) -> dict:
     law = [t for t in formal if t.startswith("제") or "한다" in t][:5000] or formal
     target = int(mb * 1e6)
     dest.mkdir(parents=True, exist_ok=True)
-    n_docs = planted = written = 0
-    recent: list[str] = []
+    n_docs = written = 0
+    recent: list[tuple[str, int]] = []  # (text, family)
+    first: dict[str, int] = {}  # text -> family of its first document
+    family: list[int] = []  # per document d<i>: documents of one family are copies of one another
+    planted: list[int] = []
     with open(dest / "news.jsonl", "w", encoding="utf-8") as nf:
         while written < target:
             units = [rng.choice(law) if rng.random() < 0.1 else rng.choice(comments)
                      for _ in range(rng.randint(1, 12))]
             body, copied = plant(" ".join(units), recent, rng)
-            planted += copied
-            recent = (recent + [body])[-1000:]
+            if copied:
+                planted.append(n_docs)
+            fam = copied[1] if copied else first.get(body, n_docs)  # an unplanted repeat: real comments drawn twice
+            first.setdefault(body, fam)
+            family.append(fam)
+            recent = (recent + [(body, fam)])[-1000:]
             row = json.dumps({"id": f"d{n_docs}", "text": body}, ensure_ascii=False)
             nf.write(row + "\n")
             n_docs += 1
             written += len(row.encode()) + 1
     (dest / "comments.txt").write_text("", encoding="utf-8")
-    return {"bytes": written, "comments": 0, "news_docs": n_docs, "planted": planted}
+    truth = {"family": family, "planted": planted}
+    (dest.parent / "truth.json").write_text(json.dumps(truth), encoding="utf-8")
+    return {"bytes": written, "comments": 0, "news_docs": n_docs, "planted": len(planted)}
 
 
 def generate(dest: Path, mb: float, seed: int = 13) -> dict:
@@ -102,7 +124,7 @@ def generate(dest: Path, mb: float, seed: int = 13) -> dict:
     n_comments = n_docs = planted = 0
     written = 0
     recent: list[str] = []
-    recent_docs: list[str] = []
+    recent_docs: list[tuple[str, None]] = []
     with open(dest / "comments.txt", "w", encoding="utf-8") as cf, \
             open(dest / "news.jsonl", "w", encoding="utf-8") as nf:
         while written < target:
@@ -118,8 +140,8 @@ def generate(dest: Path, mb: float, seed: int = 13) -> dict:
             else:
                 body, copied = plant(" ".join(rng.choice(formal) for _ in range(rng.randint(8, 30))),
                                      recent_docs, rng)
-                planted += copied
-                recent_docs = (recent_docs + [body])[-200:]
+                planted += copied is not None
+                recent_docs = (recent_docs + [(body, None)])[-200:]
                 row = json.dumps({"id": f"d{n_docs}", "text": body}, ensure_ascii=False)
                 nf.write(row + "\n")
                 n_docs += 1
@@ -219,6 +241,56 @@ def report(gen: dict, res: dict, workers: int) -> None:
             print(f"  dropped in {stage} (all sources): {drops}")
 
 
+def korpus_removed(out: Path) -> set[str]:
+    """Ids (as in the input) of the documents the build's dedup steps removed."""
+    import pyarrow.parquet as pq
+
+    ids: set[str] = set()
+    for path in sorted(out.with_suffix(".reports").glob("*/removed.parquet")):
+        ids.update(i.split("/", 1)[1] for i in pq.read_table(path, columns=["id"]).column("id").to_pylist())
+    return ids
+
+
+def dedup_quality(truth_file: Path, removed: set[str]) -> dict | None:
+    """Duplicate removal scored on the generated families (a document and its copies).
+
+    A family of k documents should lose k - 1 (any k - 1: which one stays is the
+    tool's choice). Recall: over families with a planted copy, the removals up to
+    k - 1 out of the k - 1 due. Precision: removals up to k - 1 per family, over all
+    removals (a removed document with no copy in the input is a false one).
+    """
+    if not truth_file.exists():
+        return None
+    truth = json.loads(truth_file.read_text(encoding="utf-8"))
+    family = truth["family"]
+    size, gone = Counter(family), Counter(family[int(i[1:])] for i in removed)
+    planted_families = {family[i] for i in truth["planted"]}
+    due = sum(size[f] - 1 for f in planted_families)
+    found = sum(min(gone[f], size[f] - 1) for f in planted_families)
+    right = sum(min(n, size[f] - 1) for f, n in gone.items())
+    return {"removed": len(removed), "planted": len(truth["planted"]), "recall": found / max(1, due),
+            "precision": right / max(1, len(removed))}
+
+
+def print_quality(name: str, q: dict | None) -> None:
+    if q:
+        print(f"  {name} duplicates: removed {q['removed']:,}; recall {q['recall']:.3f} ({q['planted']:,} "
+              f"planted copies); precision {q['precision']:.3f} (removals that had a copy left in the input)")
+
+
+def run_datatrove_side(base: Path, workers: int, python: str, mb: float) -> dict:
+    from datatrove_side import removed_ids, run_datatrove, split_inputs
+
+    inputs = split_inputs(base / "in", base / "datatrove-in", workers)
+    res = run_datatrove(inputs, base / "datatrove", workers, python)
+    stages = ", ".join(f"{k} {v:.1f}" for k, v in res["stages"].items())
+    print(f"datatrove 0.10.1 default MinHash pipeline ({python}): wall {res['wall']:,.1f} s, "
+          f"{mb / res['wall']:,.2f} MB/s; {res['docs_in']:,} docs -> {res['docs_out']:,}; stages (s): {stages}")
+    res["quality"] = dedup_quality(base / "truth.json", removed_ids(base / "datatrove"))
+    print_quality("datatrove", res["quality"])
+    return res
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--mb", type=float, default=100)
@@ -232,6 +304,9 @@ def main() -> None:
     ap.add_argument("--ray-address", help="passed to korpus build --ray-address (with --engine ray)")
     ap.add_argument("--decontaminate", action="append", default=[], metavar="NAME=PATH",
                     help="passed to korpus build --decontaminate (repeatable)")
+    ap.add_argument("--no-datatrove", action="store_true",
+                    help="skip datatrove's side by side (run where its environment is found)")
+    ap.add_argument("--rounds", type=int, default=1, help="alternate korpus and datatrove this many times")
     args = ap.parse_args()
     if not CORPORA.exists():
         raise SystemExit(f"{CORPORA} not found: the benchmark draws its text from ../shared/corpora")
@@ -244,8 +319,22 @@ def main() -> None:
         extra = [*(["--splitter", args.splitter] if args.splitter else []),
                  *(["--ray-address", args.ray_address] if args.ray_address else []),
                  *[x for d in args.decontaminate for x in ("--decontaminate", d)]]
-        res = run_build(base / "in", base / "out" / "corpus.parquet", args.workers, args.engine, extra)
-        report(gen, res, args.workers)
+        python = None if args.no_datatrove else datatrove_python()
+        mb = gen["bytes"] / 1e6
+        for round_ in range(1, args.rounds + 1):
+            if args.rounds > 1:
+                print(f"== round {round_} of {args.rounds}")
+            out = base / "out" / "corpus.parquet"
+            shutil.rmtree(out.parent, ignore_errors=True)
+            res = run_build(base / "in", out, args.workers, args.engine, extra)
+            report(gen, res, args.workers)
+            print_quality("korpus", dedup_quality(base / "truth.json", korpus_removed(out)))
+            if python:
+                dt = run_datatrove_side(base, args.workers, python, mb)
+                print(f"korpus {res['wall']:,.1f} s against datatrove {dt['wall']:,.1f} s: "
+                      f"{dt['wall'] / res['wall']:.2f}x (same files, {args.workers} workers each)")
+        if not python and not args.no_datatrove:
+            print("datatrove: not installed in its own environment; see bench/datatrove_side.py to set it up")
     finally:
         if not args.keep:
             shutil.rmtree(base, ignore_errors=True)

@@ -32,6 +32,7 @@ from korpus.cleaners.boundary.classes import (
 )
 
 _M2, _M3 = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB)  # splitmix64's
+_PAD = np.uint64(0xFFFFFFFFFFFFFFFF)  # -1 as uint64: the value of a missing argument
 
 
 _WORDISH, _STOPS = class_table(WORDISH), class_table(STOPS)
@@ -182,22 +183,23 @@ def feature_values(ctx: Context) -> list[tuple[np.ndarray, ...]]:
 def feature_index(ctx: Context, buckets: int) -> np.ndarray:
     """(candidates, templates) indices into a weight table of ``buckets`` entries (a power of 2).
 
-    All templates are hashed at once: their values, padded to the same arity
-    with -1, form one (values, templates, candidates) array.
+    Each template's hash runs over its values padded with -1 to the longest
+    arity; one template at a time, in place, so the arrays stay in cache.
     """
     values = feature_values(ctx)
     arity = max(map(len, values))
     n = len(ctx.at)
-    stacked = np.full((arity, len(values), n), -1, dtype=np.int64)
+    out = np.empty((len(values), n), dtype=np.uint64)
+    shifted = np.empty(n, dtype=np.uint64)
+    seeds = (np.arange(len(values), dtype=np.uint64) + np.uint64(1)) * np.uint64(0x9E3779B97F4A7C15)  # wraps
     for t, vals in enumerate(values):
-        for a, v in enumerate(vals):
-            stacked[a, t] = v
-    seeds = ((np.arange(len(values), dtype=np.uint64) + np.uint64(1)) * np.uint64(0x9E3779B97F4A7C15))
-    h = np.repeat(seeds[:, None], n, axis=1)
-    for a in range(arity):
-        h ^= stacked[a].astype(np.uint64)
-        h *= _M2
-        h ^= h >> np.uint64(31)
-    h *= _M3
-    h ^= h >> np.uint64(29)
-    return (h & np.uint64(buckets - 1)).astype(np.int64).T
+        h = out[t]
+        h[:] = seeds[t]
+        for a in range(arity):
+            h ^= np.asarray(vals[a]).astype(np.int64).view(np.uint64) if a < len(vals) else _PAD
+            h *= _M2
+            h ^= np.right_shift(h, np.uint64(31), out=shifted)
+        h *= _M3
+        h ^= np.right_shift(h, np.uint64(29), out=shifted)
+    out &= np.uint64(buckets - 1)
+    return out.view(np.int64).T

@@ -17,7 +17,7 @@ from pathlib import Path
 from korpus.core.io import write_text_atomic
 
 TEACHERS = ("kss-mecab", "kiwi")
-TEACHER_PACKAGES = ("kss", "python-mecab-ko", "kiwipiepy", "kiwipiepy_model")
+TEACHER_PACKAGES = ("kss", "python-mecab-ko", "python-mecab-ko-dic", "kiwipiepy", "kiwipiepy_model")
 
 
 def non_space_ends(sentences: list[str]) -> list[int]:

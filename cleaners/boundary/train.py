@@ -4,9 +4,10 @@ Inputs, all fixed: the ``train`` documents of :mod:`.corpus` (``../shared/corpor
 up to ``BUDGET`` characters of each kind, labelled where kss-mecab and Kiwi
 agree (:mod:`.teachers`), and the first halves of the kss gold sets, labelled
 by hand and weighted ``GOLD_WEIGHT``. Candidates the rules decide are left
-out. The fit is an L2 logistic regression (scikit-learn, lbfgs) over hashed
-features; the weights are stored as float16 in a ``.npy``, the same bytes on
-every rebuild from the same inputs and package versions.
+out. The fit is an L2 logistic regression over hashed features (:mod:`.fit`,
+whose arithmetic gives the same bits on any CPU); the weights are stored as
+float16 in a ``.npy``, the same bytes on every rebuild from the same inputs
+and teacher versions.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from korpus.cleaners.boundary.batch import Batch, candidates
 from korpus.cleaners.boundary.classes import NEWLINE, PAD, SPACE
 from korpus.cleaners.boundary.corpus import Doc, documents, halves, load_gold
 from korpus.cleaners.boundary.features import Context, feature_index
+from korpus.cleaners.boundary.fit import fit_logistic
 from korpus.cleaners.boundary.model import BUCKETS, MODEL_FILE
 from korpus.cleaners.boundary.rules import never_cut
 from korpus.cleaners.boundary.splitter import BATCH_CHARS, units
@@ -179,16 +181,8 @@ def build_examples(corpora: Path, cache: Path, log=sys.stderr) -> Examples:
 
 def fit(ex: Examples, c: float = C) -> np.ndarray:
     """Float16 weights of an L2 logistic regression on the examples."""
-    from scipy.sparse import csr_matrix
-    from sklearn.linear_model import LogisticRegression
-
     index, label, weight = ex.arrays()
-    rows, cols = index.shape
-    x = csr_matrix((np.ones(index.size), index.ravel(), np.arange(0, rows * cols + 1, cols)),
-                   shape=(rows, BUCKETS))
-    model = LogisticRegression(C=c, solver="lbfgs", max_iter=1000, fit_intercept=False, tol=1e-6)
-    model.fit(x, label, sample_weight=weight)
-    return model.coef_[0].astype(np.float16)
+    return fit_logistic(index, label, weight, BUCKETS, c=c).astype(np.float16)
 
 
 def save(weights: np.ndarray, path: Path) -> None:
@@ -209,7 +203,7 @@ def write_manifest(model: Path, ex: Examples) -> None:
         "examples_sha256": digest.hexdigest(),
         "examples": len(label), "cuts": int(label.sum()),
         "budget_chars": BUDGET, "gold_weight": GOLD_WEIGHT, "C": C, "buckets": BUCKETS,
-        "versions": versions((*TEACHER_PACKAGES, "numpy", "scikit-learn", "scipy")),
+        "versions": versions((*TEACHER_PACKAGES, "numpy")),
     }
     write_text_atomic(model.with_suffix(".json"), json.dumps(manifest, indent=1, sort_keys=True) + "\n")
 
