@@ -166,16 +166,19 @@ def gold_examples(gold_dir: Path) -> tuple[list[str], list[Labels | None]]:
 
 
 def build_examples(corpora: Path, cache: Path, log=sys.stderr) -> Examples:
+    t0 = time.perf_counter()
     docs = training_docs(corpora)
     texts = [d.text for d in docs]
-    t0 = time.perf_counter()
+    t1 = time.perf_counter()
     per_teacher = teacher_cuts(texts, cache)
-    print(f"teachers: {len(texts):,} documents, {sum(map(len, texts)):,} chars, "
-          f"{time.perf_counter() - t0:.1f}s", file=log)
+    t2 = time.perf_counter()
+    print(f"teachers: {len(texts):,} documents, {sum(map(len, texts)):,} chars, {t2 - t1:.1f}s "
+          f"(reading them {t1 - t0:.1f}s)", file=log)
     ex = Examples()
     ex.add(texts, silver(docs, per_teacher, referee_cuts(texts) if REFEREE else None), 1.0)
     gold_texts, gold_labels = gold_examples(corpora / "sentence-gold")
     ex.add(gold_texts, gold_labels, GOLD_WEIGHT)
+    print(f"referee and features: {time.perf_counter() - t2:.1f}s", file=log)
     return ex
 
 
