@@ -167,3 +167,36 @@ def test_killed_build_resumes_to_the_same_rows(tmp_path):
     run_korpus(*args, "--out", str(out), env=env, check=True)
     assert pl.read_parquet(out).equals(pl.read_parquet(ref))
     assert not [p for p in tmp_path.rglob(".tmp-*")]
+
+
+def test_prefetched_keeps_order_raises_and_stops_early():
+    import threading
+
+    from korpus.build.write_phase import prefetched
+
+    assert list(prefetched(iter(range(1000)), depth=3)) == list(range(1000))
+
+    def failing():
+        yield 1
+        raise OSError("disk gone")
+
+    got = []
+    with pytest.raises(OSError, match="disk gone"):
+        for item in prefetched(failing()):
+            got.append(item)
+    assert got == [1]
+
+    made = []
+
+    def endless():
+        n = 0
+        while True:
+            made.append(n)
+            yield n
+            n += 1
+
+    stream = prefetched(endless(), depth=2)
+    assert [next(stream) for _ in range(5)] == [0, 1, 2, 3, 4]
+    stream.close()  # the consumer stops: the thread must end, having made only a few ahead
+    assert not any(t.name == "korpus-write-prefetch" for t in threading.enumerate())
+    assert len(made) <= 5 + 2 + 2

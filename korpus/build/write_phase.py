@@ -10,6 +10,8 @@ stats file is not finished.
 
 from __future__ import annotations
 
+import queue
+import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -121,7 +123,49 @@ def _write_file(output: Output, map_paths, drop_files, stats: Stats, progress) -
                 progress("write", i + 1, len(map_paths), Stats())
 
     with atomic_path(output.path) as tmp:
-        output.writer.write(batches(), tmp)
+        output.writer.write(prefetched(batches()), tmp)
+
+
+_DONE = object()
+
+
+def prefetched(items: Iterable, depth: int = 4) -> Iterator:
+    """``items`` in order, made ahead in a thread: one file has one writer, but reading
+    and filtering the next batches overlaps encoding this one (pyarrow leaves the GIL)."""
+    slots: queue.Queue = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def put(entry) -> bool:
+        while not stop.is_set():
+            try:
+                slots.put(entry, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            for item in items:
+                if not put((item, None)):
+                    return
+            put((_DONE, None))
+        except BaseException as e:  # noqa: BLE001 - handed to the consumer, raised there
+            put((_DONE, e))
+
+    thread = threading.Thread(target=produce, name="korpus-write-prefetch", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item, error = slots.get()
+            if item is _DONE:
+                if error is not None:
+                    raise error
+                return
+            yield item
+    finally:
+        stop.set()
+        thread.join()
 
 
 def _write_dir(output: Output, map_paths, drop_files, engine, stats: Stats, progress) -> None:
