@@ -9,9 +9,11 @@ news titles, law texts, sentence gold sets). Mix ``recipe`` (default): comments
 near duplicates (about 5% each). Mix ``units``: JSONL documents of 1-12 real
 comments and law lines, every one split, 10% planted copies (half exact, half near). Peak RSS is the sum over the build's process tree, sampled every 0.2 s.
 
-With the units mix it also scores duplicate removal: recall on the planted copies,
-precision as the share of removed documents that were planted copies or repeats of an
-earlier document's exact text (real comments drawn twice). Where datatrove is installed
+With the units mix it also scores duplicate removal on the generated families (a
+document, the copies planted from it and later documents of the same text):
+recall over the families with a planted copy, precision over all removals
+(:func:`dedup_quality`), and for korpus the share of removals that share half their
+character 5-grams with the document kept for them (:func:`overlap_precision`). Where datatrove is installed
 in its own environment (``bench/datatrove_side.py``), its default MinHash pipeline runs
 on the same files after korpus, scored the same way, and the ratio of wall times is
 printed; ``--rounds N`` alternates the two N times.
@@ -254,6 +256,7 @@ def korpus_removed(out: Path) -> dict[str, str]:
 
 
 def grams(text: str, n: int = 5) -> set[str]:
+    """Character n-grams without whitespace: written here, not korpus's shingles, to check them."""
     solid = "".join(text.split())
     return {solid[i:i + n] for i in range(max(1, len(solid) - n + 1))}
 

@@ -10,7 +10,7 @@ import pickle
 from importlib.metadata import version
 
 import pytest
-from conftest import CORPORA, needs_shared
+from conftest import CORPORA, REPO, needs_shared
 from gold import non_space
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -220,6 +220,23 @@ def test_fit_is_the_same_bits_every_time():
     a = fit.fit_logistic(index, label, weight, n)
     b = fit.fit_logistic(index.copy(), label.copy(), weight.copy(), n)
     assert a.tobytes() == b.tobytes()
+
+
+def test_fit_is_the_same_bits_without_the_cpus_simd_kernels():
+    """What another CPU does: numpy's run-time SIMD dispatch switched off, in a fresh process."""
+    import os
+    import subprocess
+    import sys
+
+    from numpy._core._multiarray_umath import __cpu_dispatch__
+
+    code = ("import sys; sys.path.insert(0, 'tests'); import test_boundary as t; from korpus.cleaners.boundary import fit; "
+            "i, l, w, n = t._synthetic_problem(seed=3); sys.stdout.write(fit.fit_logistic(i, l, w, n).tobytes().hex())")
+    env = {**os.environ, "NPY_DISABLE_CPU_FEATURES": " ".join(__cpu_dispatch__)}
+    plain = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO)
+    scalar = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO, env=env)
+    index, label, weight, n = _synthetic_problem(seed=3)
+    assert plain.stdout == scalar.stdout == fit.fit_logistic(index, label, weight, n).tobytes().hex()
 
 
 def test_missing_or_wrong_model_is_one_clear_error(tmp_path):

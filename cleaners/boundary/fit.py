@@ -26,7 +26,7 @@ LOG_TERMS = 11  # atanh series terms on |s| <= 0.172: error below 1e-18
 
 
 def exp_neg(x: np.ndarray) -> np.ndarray:
-    """exp(x) for x <= 0 (below -700 it is 0), from +, *, / and exact scaling.
+    """exp(x) for x <= 0 (x clamped at -700), from +, *, / and exact scaling.
 
     >>> [round(float(v), 12) for v in exp_neg(np.array([0.0, -1.0, -20.0]))]
     [1.0, 0.367879441171, 2.061e-09]
