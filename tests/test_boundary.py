@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from korpus.cleaners import split as split_module
 from korpus.cleaners import steps
 from korpus.cleaners.boundary import (
+    augment,
     batch,
     classes,
     corpus,
@@ -134,6 +135,17 @@ def test_long_lines_are_cut_into_units_without_loss():
     assert "".join(pieces) == line
     assert non_space("".join(SPLIT(line))) == non_space(line)
 
+
+def test_a_long_text_is_scored_in_batches_of_bounded_size(monkeypatch):
+    """One huge text is not one huge batch (memory, and a rate that stays linear); same cuts."""
+    texts = ["짧다. 또 짧다", "첫 줄이다. 그렇다\n" * 400 + "끝이다 정말", "마지막 글"]
+    whole = [SPLIT(t) for t in texts]
+    sizes = []
+    real = splitter._split_units
+    monkeypatch.setattr(splitter, "BATCH_CHARS", 500)
+    monkeypatch.setattr(splitter, "_split_units", lambda flat, w: sizes.append(sum(map(len, flat))) or real(flat, w))
+    assert BoundarySplitter().split_many(texts) == whole
+    assert len(sizes) >= 8 and max(sizes) < 500 + 20
 
 def test_build_step_output_does_not_depend_on_its_batch(monkeypatch):
     texts = [c[0] for c in CERTAIN + ISSUE_CASES] * 3
@@ -292,7 +304,28 @@ def test_shipped_model_equals_a_rebuild(tmp_path):
                     f"{len(shipped):,} weights; same examples: {same_examples}")
 
 
-@pytest.mark.parametrize("module", [batch, classes, corpus, fit, rules, splitter, teachers])
+def test_stripped_ends_keep_their_labels():
+    """Every end that loses its stops is still labelled a cut, right after its last syllable; nothing else moves."""
+    sentences = ["오늘 영화 봤어요.", "진짜 재밌었다!!", "버전 2.0.", "또 보러 갈래?", "Hi.", "끝"]
+    text = " ".join(sentences)
+    ends = set(teachers.non_space_ends(sentences))
+    stripped, cuts, unsure = augment.strip_stops(text, ends, {5}, share=1)
+    assert stripped == "오늘 영화 봤어요 진짜 재밌었다 버전 2.0. 또 보러 갈래 Hi. 끝"
+    assert cuts == set(teachers.non_space_ends(["오늘 영화 봤어요", "진짜 재밌었다", "버전 2.0.", "또 보러 갈래", "Hi.", "끝"]))
+    assert unsure == {5}
+    solid = non_space(stripped)
+    assert all("가" <= solid[c - 1] <= "힣" or solid[c - 1] == "." for c in cuts)
+
+
+def test_stop_stripping_takes_about_one_end_in_share():
+    text = " ".join(f"문장{i}이다." for i in range(4000))
+    ends = set(teachers.non_space_ends([f"문장{i}이다." for i in range(4000)]))
+    stripped, _, _ = augment.strip_stops(text, ends, share=4)
+    assert 850 <= 4000 - stripped.count(".") <= 1150
+    assert augment.strip_stops(text, ends, share=4)[0] == stripped  # the same ends every time
+
+
+@pytest.mark.parametrize("module", [augment, batch, classes, corpus, fit, rules, splitter, teachers])
 def test_doctests(module):
     result = doctest.testmod(module)
     assert result.failed == 0

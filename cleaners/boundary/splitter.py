@@ -12,6 +12,7 @@ slices of the input: nothing but whitespace is ever lost.
 from __future__ import annotations
 
 import re
+from collections import deque
 from collections.abc import Iterable, Iterator
 
 import numpy as np
@@ -95,28 +96,42 @@ class BoundarySplitter:
         return list(self.iter_split(texts))
 
     def iter_split(self, texts: Iterable[str]) -> Iterator[list[str]]:
-        """Sentences of each text, in order, scoring about ``BATCH_CHARS`` characters at a time."""
+        """Sentences of each text, in order, scoring about ``BATCH_CHARS`` characters of units at a time.
+
+        Batches are cut between units, inside a long text too, so a text of any
+        size is scored in pieces of bounded size (and memory).
+        """
         weights = load_weights(self.model)
-        pending: list[list[str]] = []
+        waiting: deque[int] = deque()  # unit counts of the texts not yet yielded, in order
+        pending: list[str] = []  # units not yet scored
+        scored: deque[list[str]] = deque()  # sentences of each scored unit, in order
         size = 0
         for text in texts:
-            pending.append(units(text))
-            size += len(text)
-            if size >= BATCH_CHARS:
-                yield from _split_units(pending, weights)
-                pending, size = [], 0
-        if pending:
-            yield from _split_units(pending, weights)
+            pieces = units(text)
+            waiting.append(len(pieces))
+            for unit in pieces:
+                pending.append(unit)
+                size += len(unit) + 1  # and its PAD: a text of many empty lines still flushes
+                if size >= BATCH_CHARS:
+                    scored.extend(_split_units(pending, weights))
+                    pending, size = [], 0
+            yield from _finished(waiting, scored)
+        scored.extend(_split_units(pending, weights))
+        yield from _finished(waiting, scored)
 
 
-def _split_units(docs: list[list[str]], weights: np.ndarray) -> Iterator[list[str]]:
-    flat = [u for doc in docs for u in doc]
-    batch = Batch.of(flat)
-    pieces = slice_sentences(batch, cuts(batch, weights))
-    i = 0
-    for doc in docs:
+def _finished(waiting: deque[int], scored: deque[list[str]]) -> Iterator[list[str]]:
+    """The sentences of each waiting text whose units have all been scored, in order."""
+    while waiting and len(scored) >= waiting[0]:
         sentences: list[str] = []
-        for piece in pieces[i:i + len(doc)]:
-            sentences.extend(piece)
-        i += len(doc)
+        for _ in range(waiting.popleft()):
+            sentences.extend(scored.popleft())
         yield sentences
+
+
+def _split_units(flat: list[str], weights: np.ndarray) -> list[list[str]]:
+    """The sentences of each unit."""
+    if not flat:
+        return []
+    batch = Batch.of(flat)
+    return slice_sentences(batch, cuts(batch, weights))

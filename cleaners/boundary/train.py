@@ -2,7 +2,8 @@
 
 Inputs, all fixed: the ``train`` documents of :mod:`.corpus` (``../shared/corpora``),
 up to ``BUDGET`` characters of each kind, labelled where kss-mecab and Kiwi
-agree (:mod:`.teachers`), and the first halves of the kss gold sets, labelled
+agree (:mod:`.teachers`), one labelled end in ``STRIP_SHARE`` written without
+its stops (:mod:`.augment`), and the first halves of the kss gold sets, labelled
 by hand and weighted ``GOLD_WEIGHT``. Candidates the rules decide are left
 out. The fit is an L2 logistic regression over hashed features (:mod:`.fit`,
 whose arithmetic gives the same bits on any CPU); the weights are stored as
@@ -23,6 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
+from korpus.cleaners.boundary.augment import strip_stops
 from korpus.cleaners.boundary.batch import Batch, candidates
 from korpus.cleaners.boundary.classes import NEWLINE, PAD, SPACE
 from korpus.cleaners.boundary.corpus import Doc, documents, halves, load_gold
@@ -45,6 +47,7 @@ CORPORA = REPO.parent / "shared" / "corpora"
 CACHE = REPO / ".korpus-work" / "boundary-train"
 BUDGET = {"comments": 1_200_000, "news": 300_000, "law": 100_000, "prose": 100_000}
 GOLD_WEIGHT = 5.0
+STRIP_SHARE = 4  # one silver end in 4 loses its stops: unpunctuated ends the teachers seldom label
 REFEREE = True  # the rule splitter breaks ties between the teachers
 C = 1.0
 
@@ -97,6 +100,23 @@ class Examples:
 
     def arrays(self):
         return np.concatenate(self.index), np.concatenate(self.label), np.concatenate(self.weight)
+
+
+def without_some_stops(texts: list[str], labels: list[Labels | None], share: int
+                       ) -> tuple[list[str], list[Labels | None]]:
+    """The texts with the stops of one labelled end in ``share`` removed (:mod:`.augment`); 0: unchanged."""
+    if not share:
+        return texts, labels
+    out_texts, out_labels = [], []
+    for text, lab in zip(texts, labels, strict=True):
+        if lab is None:
+            out_texts.append(text)
+            out_labels.append(None)
+            continue
+        text, cuts, unsure = strip_stops(text, lab.cuts, lab.unsure, share)
+        out_texts.append(text)
+        out_labels.append(Labels(cuts, unsure))
+    return out_texts, out_labels
 
 
 def _chunks(texts: list[str]):
@@ -175,7 +195,8 @@ def build_examples(corpora: Path, cache: Path, log=sys.stderr) -> Examples:
     print(f"teachers: {len(texts):,} documents, {sum(map(len, texts)):,} chars, {t2 - t1:.1f}s "
           f"(reading them {t1 - t0:.1f}s)", file=log)
     ex = Examples()
-    ex.add(texts, silver(docs, per_teacher, referee_cuts(texts) if REFEREE else None), 1.0)
+    labels = silver(docs, per_teacher, referee_cuts(texts) if REFEREE else None)
+    ex.add(*without_some_stops(texts, labels, STRIP_SHARE), 1.0)
     gold_texts, gold_labels = gold_examples(corpora / "sentence-gold")
     ex.add(gold_texts, gold_labels, GOLD_WEIGHT)
     print(f"referee and features: {time.perf_counter() - t2:.1f}s", file=log)
@@ -205,7 +226,7 @@ def write_manifest(model: Path, ex: Examples) -> None:
         "model_sha256": hashlib.sha256(model.read_bytes()).hexdigest(),
         "examples_sha256": digest.hexdigest(),
         "examples": len(label), "cuts": int(label.sum()),
-        "budget_chars": BUDGET, "gold_weight": GOLD_WEIGHT, "C": C, "buckets": BUCKETS,
+        "budget_chars": BUDGET, "gold_weight": GOLD_WEIGHT, "strip_share": STRIP_SHARE, "C": C, "buckets": BUCKETS,
         "versions": versions((*TEACHER_PACKAGES, "numpy")),
     }
     write_text_atomic(model.with_suffix(".json"), json.dumps(manifest, indent=1, sort_keys=True) + "\n")
