@@ -134,6 +134,9 @@ def test_long_lines_are_cut_into_units_without_loss():
     assert len(pieces) == 3 and all(len(p) <= splitter.MAX_UNIT + 5 for p in pieces)
     assert "".join(pieces) == line
     assert non_space("".join(SPLIT(line))) == non_space(line)
+    blob = "가" * (3 * splitter.MAX_UNIT + 7)  # no space at all: cut hard at twice MAX_UNIT
+    assert [len(p) for p in units(blob)] == [2 * splitter.MAX_UNIT, splitter.MAX_UNIT + 7]
+    assert "".join(SPLIT(blob)) == blob
 
 
 def test_a_long_text_is_scored_in_batches_of_bounded_size(monkeypatch):

@@ -2,7 +2,8 @@
 
 A document is cut at every line break first (a line break always ends a
 sentence), and a line longer than ``MAX_UNIT`` characters at the first space
-after every ``MAX_UNIT`` characters, so that memory stays bounded and no
+after every ``MAX_UNIT`` characters (hard at twice that in a line without a
+space), so that memory stays bounded and no
 unit's cuts depend on anything outside it. The units of many documents are
 scored together (:mod:`.batch`, :mod:`.features`, :mod:`.model`); the
 certain rules (:mod:`.rules`) override the model. Sentences are stripped
@@ -31,17 +32,24 @@ _SPACE_AFTER = re.compile(r"\s")
 def units(text: str) -> list[str]:
     """The pieces of ``text`` that are split on their own: its lines, long ones cut at a space.
 
+    A line longer than ``MAX_UNIT`` is cut at the first space after it, or at
+    twice ``MAX_UNIT`` where no space comes (a blob, not prose), so no unit is
+    ever longer than that.
+
     >>> units("가. 나\\n\\n다")
     ['가. 나', '', '다']
     """
     out = []
     for line in _LINE_BREAK.split(text):
+        pieces = 0
         while len(line) > MAX_UNIT:
-            m = _SPACE_AFTER.search(line, MAX_UNIT)
-            end = m.end() if m else len(line)
+            m = _SPACE_AFTER.search(line, MAX_UNIT, 2 * MAX_UNIT)
+            end = m.end() if m else 2 * MAX_UNIT
             out.append(line[:end])
             line = line[end:]
-        out.append(line)
+            pieces += 1
+        if line or not pieces:  # a blank line is a unit; the empty rest of a cut line is not
+            out.append(line)
     return out
 
 
