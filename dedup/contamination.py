@@ -16,7 +16,7 @@ import numpy as np
 import pyarrow.parquet as pq
 
 from korpus.dedup.evalindex import CONTAINMENT, EXACT, KINDS, EvalIndex, Matches
-from korpus.dedup.keys import canonical, word_form
+from korpus.dedup.keys import canonical, word_forms
 from korpus.dedup.shingles import char_ngrams
 
 BATCH_ROWS = 10_000
@@ -26,21 +26,46 @@ SAMPLE_CHARS = 300
 CARRY_SHARE = 0.2
 
 
-def carrying_sentences(example: str, sentences: list[str], n: int) -> list[int]:
+def carrying_sentences(example: str, sentences: list[str], n: int, forms: list[str] | None = None) -> list[int]:
     """Indexes of the sentences that hold a real piece of ``example``.
+
+    ``forms``: the sentences' canonical forms, when the caller has them already.
 
     >>> carrying_sentences("정말 재미있는 영화였어요 강추", ["날씨 좋다.", "정말 재미있는 영화였어요.", "강추!"], 5)
     [1]
     """
-    grams = set(char_ngrams(canonical(example), n))
-    need = max(2, CARRY_SHARE * len(grams))
     form = canonical(example)
-    out = []
-    for i, sentence in enumerate(sentences):
-        s_form = canonical(sentence)
-        if s_form and (s_form == form or len(grams.intersection(char_ngrams(s_form, n))) >= need):
-            out.append(i)
-    return out
+    grams = set(char_ngrams(form, n))
+    need = max(2, CARRY_SHARE * len(grams))
+    forms = [canonical(s) for s in sentences] if forms is None else forms
+    return [i for i, s_form in enumerate(forms)
+            if s_form and (s_form == form or len(grams.intersection(char_ngrams(s_form, n))) >= need)]
+
+
+def document_forms(texts: list[str], sentences: list[list[str]]) -> tuple[list[str], list[list[str]]]:
+    """Canonical form of each document, and of each of its units (its sentences, or the text when unsplit).
+
+    A split document's form is put together from its sentences' letters (one
+    pass over the text, not two); all of a batch's letters are found at once
+    (:func:`korpus.dedup.keys.word_forms`).
+
+    >>> document_forms(["좋은 영화. 강추!", "👍"], [["좋은 영화.", "강추!"], []])
+    (['좋은영화강추', '👍'], [['좋은영화', '강추'], ['👍']])
+    """
+    whole = iter(word_forms([t for t, doc in zip(texts, sentences, strict=True) if len(doc) <= 1]))
+    words = word_forms([s for doc in sentences for s in doc])
+    forms, units, k = [], [], 0
+    for text, doc in zip(texts, sentences, strict=True):
+        mine, k = words[k:k + len(doc)], k + len(doc)
+        form = ("".join(mine) if len(doc) > 1 else next(whole)) or _spaceless(text)
+        forms.append(form)
+        units.append([w or _spaceless(s) for w, s in zip(mine, doc, strict=True)] if doc else [form])
+    return forms, units
+
+
+def _spaceless(text: str) -> str:
+    """:func:`~korpus.dedup.keys.canonical`'s form of a text without letters or digits."""
+    return "".join(text.split())
 
 
 @dataclass
@@ -81,7 +106,8 @@ def check_corpus(files: Iterable[Path], index: EvalIndex) -> dict:
             scanned["documents"] += len(texts)
             scanned["sentences"] += sum(len(s) or 1 for s in rows["sentences"])
             scanned["bytes"] += sum(len(t.encode("utf-8", "surrogatepass")) for t in texts)
-            _record(index, match_documents(index, texts, rows["sentences"]), rows, findings)
+            forms = document_forms(texts, rows["sentences"])
+            _record(index, match_documents(index, texts, rows["sentences"], forms), rows, forms[1], findings)
     return {
         "method": {"canonical": "exact-dedup key: no whitespace or punctuation, casefolded",
                    "ngram": index.options.ngram, "threshold": index.options.threshold,
@@ -91,22 +117,15 @@ def check_corpus(files: Iterable[Path], index: EvalIndex) -> dict:
     }
 
 
-def match_documents(index: EvalIndex, texts: list[str], sentences: list[list[str]]) -> Matches:
+def match_documents(index: EvalIndex, texts: list[str], sentences: list[list[str]],
+                    forms: tuple[list[str], list[list[str]]] | None = None) -> Matches:
     """Documents matched whole; a sentence that is exactly an example makes the match exact.
 
-    A split document's canonical form is put together from its sentences' (one
-    regex pass over the text, not two); a one-sentence document is its sentence.
+    ``forms``: :func:`document_forms` of the batch, when the caller has them already.
     """
-    forms, flat, counts = [], [], []
-    for text, doc in zip(texts, sentences, strict=True):
-        if len(doc) > 1:
-            words = [word_form(s) for s in doc]
-            forms.append("".join(words) or "".join(text.split()))
-            flat.extend(w or "".join(s.split()) for w, s in zip(words, doc, strict=True))
-            counts.append(len(doc))
-        else:
-            forms.append(canonical(text))
-            counts.append(0)
+    forms, units = document_forms(texts, sentences) if forms is None else forms
+    flat = [f for doc, mine in zip(sentences, units, strict=True) if len(doc) > 1 for f in mine]
+    counts = [len(doc) if len(doc) > 1 else 0 for doc in sentences]
     matches = index.match(texts, forms)
     owner = np.repeat(np.arange(len(sentences)), counts)
     unit, example = index.exact(flat, folded=True)
@@ -126,7 +145,7 @@ def match_documents(index: EvalIndex, texts: list[str], sentences: list[list[str
     return Matches(matches.unit, matches.example, kind, score)
 
 
-def _record(index: EvalIndex, matches, rows: dict, findings: list[SetFindings]) -> None:
+def _record(index: EvalIndex, matches, rows: dict, unit_forms: list[list[str]], findings: list[SetFindings]) -> None:
     seen_docs: set[tuple[int, int]] = set()
     carried: dict[tuple[int, int], set[int]] = {}
     for unit, ex, kind, score in zip(matches.unit.tolist(), matches.example.tolist(),
@@ -134,7 +153,7 @@ def _record(index: EvalIndex, matches, rows: dict, findings: list[SetFindings]) 
         found = findings[int(index.set_of[ex])]
         found.found[ex] = min(found.found.get(ex, CONTAINMENT), kind)
         sentences = rows["sentences"][unit] or [rows["text"][unit]]
-        carry = carrying_sentences(index.texts[ex], sentences, index.options.ngram)
+        carry = carrying_sentences(index.texts[ex], sentences, index.options.ngram, unit_forms[unit])
         key = (int(index.set_of[ex]), unit)
         carried.setdefault(key, set()).update(carry)
         if key not in seen_docs:
@@ -153,4 +172,4 @@ def _record(index: EvalIndex, matches, rows: dict, findings: list[SetFindings]) 
         found.by_source[rows["source"][unit]]["sentences"] += len(carry)
 
 
-__all__ = ["EXACT", "CONTAINMENT", "carrying_sentences", "check_corpus"]
+__all__ = ["EXACT", "CONTAINMENT", "carrying_sentences", "check_corpus", "document_forms"]

@@ -29,6 +29,7 @@ from korpus.dedup.contamination import (
     SAMPLE_CHARS,
     SAMPLES,
     carrying_sentences,
+    document_forms,
     match_documents,
 )
 from korpus.dedup.evalindex import KINDS, EvalIndex
@@ -92,13 +93,17 @@ class Decontaminate:
         n = index.options.ngram
 
         def columns(batch: pa.RecordBatch, row: int) -> dict:
-            ids, sources, texts, sentences = (batch.column(k).to_pylist() for k in range(4))
-            m = match_documents(index, texts, sentences)
+            texts, sentences = batch.column(2).to_pylist(), batch.column(3).to_pylist()
+            forms = document_forms(texts, sentences)
+            m = match_documents(index, texts, sentences, forms)
+            rows = pa.array(m.unit, pa.int64())  # ids and sources of the matched documents only
+            ids, sources = (dict(zip(m.unit.tolist(), batch.column(k).take(rows).to_pylist(), strict=True))
+                            for k in (0, 1))
             out: dict[str, list] = {name: [] for name, _ in SIDECAR_FIELDS}
             for u, e, k, s in zip(m.unit.tolist(), m.example.tolist(), m.kind.tolist(), m.score.tolist(),
                                   strict=True):
                 units = sentences[u] or [texts[u]]
-                carry = carrying_sentences(index.texts[e], units, n)
+                carry = carrying_sentences(index.texts[e], units, n, forms[1][u])
                 values = (shard_index, row + u, ids[u], sources[u], index.sets[index.set_of[e]].name, e,
                           int(index.lines[e]), KINDS[k], s, len(sentences[u]), carry,
                           " ".join(units[i] for i in carry)[:SAMPLE_CHARS] if carry else texts[u][:SAMPLE_CHARS])

@@ -32,7 +32,7 @@ import xxhash
 
 from korpus.core.io import atomic_path
 from korpus.dedup.evalsets import EvalSet
-from korpus.dedup.keys import canonical
+from korpus.dedup.keys import canonical, canonical_forms
 from korpus.dedup.shingles import batch_hashes64
 
 EXACT, CONTAINMENT = 0, 1
@@ -94,6 +94,25 @@ def _covered(group: np.ndarray, pos: np.ndarray, n: int, groups: int, lengths: n
     return np.minimum(covered, lengths)
 
 
+def _sorted_triples(a: np.ndarray, b: np.ndarray, c: np.ndarray, a_size: int, b_size: int,
+                    c_size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(a, b, c)`` sorted by a, then b, then c (each ``0 <= x < x_size``).
+
+    One numpy sort of a packed 63-bit key where the sizes allow it: about 20
+    times faster than ``np.lexsort`` of the three.
+
+    >>> _sorted_triples(np.array([1, 0, 1]), np.array([2, 5, 2]), np.array([3, 1, 0]), 2, 6, 4)
+    (array([0, 1, 1]), array([5, 2, 2]), array([1, 0, 3]))
+    """
+    if a_size * b_size * c_size >= 1 << 63:  # too large to pack (not with real evaluation sets)
+        order = np.lexsort((c, b, a))
+        return a[order], b[order], c[order]
+    key = np.sort((a.astype(np.int64) * b_size + b) * c_size + c)
+    ab, c = np.divmod(key, c_size)
+    a, b = np.divmod(ab, b_size)
+    return a, b, c
+
+
 def _expand(ptr: np.ndarray, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """For each i in ``idx`` the positions ptr[i]..ptr[i+1]-1, and which entry of ``idx`` each came from."""
     counts = ptr[idx + 1] - ptr[idx]
@@ -108,22 +127,21 @@ class EvalIndex:
     def __init__(self, sets: list[EvalSet], options: MatchOptions = MatchOptions()):
         self.options = options
         self.sets = sets
-        texts, set_of, lines = [], [], []
+        texts, set_of, lines, forms = [], [], [], []
         self.too_short = {s.name: 0 for s in sets}
         self.examples = {s.name: len(s.examples) for s in sets}
         for i, s in enumerate(sets):
-            for line, text in s.examples:
-                form = canonical(text)
+            for (line, text), form in zip(s.examples, canonical_forms([t for _, t in s.examples]), strict=True):
                 if len(form) < options.min_chars:
                     self.too_short[s.name] += 1
                     continue
                 texts.append(text)
                 set_of.append(i)
                 lines.append(line)
+                forms.append(form)
         self.texts = texts
         self.set_of = np.array(set_of, dtype=np.int32)
         self.lines = np.array(lines, dtype=np.int64)
-        forms = [canonical(t) for t in texts]
         ids = np.arange(len(forms), dtype=np.int64)
         keys = np.fromiter(map(_key, forms), dtype=np.uint64, count=len(forms))
         self.exact_keys, self.exact_ptr, self.exact_ex = _csr(keys, ids)
@@ -135,8 +153,8 @@ class EvalIndex:
         counts = np.diff(offsets)
         ex = np.repeat(np.arange(len(forms), dtype=np.int64), counts)
         pos = np.arange(len(h), dtype=np.int64) - np.repeat(offsets[:-1], counts)
-        order = np.lexsort((pos, ex, h))
-        h, ex, pos = h[order], ex[order], pos[order]
+        order = np.argsort(h, kind="stable")  # by gram, then example and position (already in that order)
+        h, ex, pos, by_example = h[order], ex[order], pos[order], (ex, pos)
         # A gram in more than max_postings examples is no evidence: left out.
         new_key = np.ones(len(h), dtype=bool)
         new_key[1:] = h[1:] != h[:-1]
@@ -151,8 +169,10 @@ class EvalIndex:
         self.lengths = np.fromiter(map(len, forms), dtype=np.int64, count=len(forms))
         self.gram_keys, self.gram_ptr, self.gram_ex, self.gram_pos = _postings(h[kept], ex[kept], pos[kept])
         # The characters the kept grams cover: the most a copy can match.
-        by_example = np.lexsort((pos[kept], ex[kept]))
-        self.coverable = _covered(ex[kept][by_example], pos[kept][by_example], n, len(forms), self.lengths)
+        kept_by_example = np.empty_like(kept)
+        kept_by_example[order] = kept
+        ex, pos = (a[kept_by_example] for a in by_example)
+        self.coverable = _covered(ex, pos, n, len(forms), self.lengths)
         self.containable = (self.coverable * 2 >= self.lengths) & (distinct >= self.options.min_grams)
         self._prefilter()
 
@@ -224,19 +244,16 @@ class EvalIndex:
 
     def _contained(self, forms: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         h, offsets = batch_hashes64(forms, self.options.ngram)
-        unit = np.repeat(np.arange(len(forms), dtype=np.int64), np.diff(offsets))
         maybe = np.flatnonzero(self.gram_prefix[h >> np.uint64(64 - PREFIX_BITS)])
+        maybe = maybe[np.argsort(h[maybe])]  # looked up in key order: several times faster than at random
         found = self._find(self.gram_keys, h[maybe])
-        hit = maybe[found >= 0]
-        idx = np.full(len(h), -1, dtype=np.int64)
-        idx[hit] = found[found >= 0]
-        # Each (text, gram) once, then to every (example, position) where the gram occurs.
-        width = max(len(self.gram_keys), 1)
-        pair = np.unique(unit[hit] * width + idx[hit])
-        at, owner = _expand(self.gram_ptr, pair % width)
-        u, e, p = (pair // width)[owner], self.gram_ex[at], self.gram_pos[at]
-        order = np.lexsort((p, e, u))
-        u, e, p = u[order], e[order], p[order]
+        hit = found >= 0
+        # Each gram found to every (example, position) where it occurs. A gram a text holds twice
+        # gives the same (text, example, position) twice: the copy covers nothing more.
+        at, owner = _expand(self.gram_ptr, found[hit])
+        text = (np.searchsorted(offsets, maybe[hit], side="right") - 1)[owner]
+        u, e, p = _sorted_triples(text, self.gram_ex[at], self.gram_pos[at], len(forms), len(self.lengths),
+                                  int(self.lengths.max(initial=0)))
         group = np.ones(len(u), dtype=bool)
         group[1:] = (u[1:] != u[:-1]) | (e[1:] != e[:-1])
         starts = np.flatnonzero(group)

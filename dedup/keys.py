@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import functools
+import itertools
 import re
 
+import numpy as np
 import xxhash
 
+from korpus.dedup.shingles import code_points
+
 _NOT_WORD = re.compile(r"[\W_]+")
+_CODE_POINTS = 0x110000
 
 
 def canonical(text: str) -> str:
@@ -30,6 +36,60 @@ def word_form(text: str) -> str:
     ('안녕하세요', '')
     """
     return _NOT_WORD.sub("", text).casefold()
+
+
+def canonical_forms(texts: list[str]) -> list[str]:
+    """``[canonical(t) for t in texts]``, the letters of the whole batch found at once (:func:`word_forms`).
+
+    >>> canonical_forms(["안녕 하세요!", "👍 👍", ""])
+    ['안녕하세요', '👍👍', '']
+    """
+    return [w or "".join(t.split()) for w, t in zip(word_forms(texts), texts, strict=True)]
+
+
+def word_forms(texts: list[str]) -> list[str]:
+    """``[word_form(t) for t in texts]``, in a few numpy passes over the whole batch instead of a regex per text.
+
+    >>> word_forms(["안녕 하세요!", "👍", "", "Straße_1 ǅ"])
+    ['안녕하세요', '', '', 'strasse1ǆ']
+    """
+    cps, lengths = _letters(texts)
+    letters = cps.tobytes().decode("utf-32-le")
+    folded = letters.casefold()
+    if len(folded) != len(letters):  # a letter folded to several (ß -> ss): the texts' lengths grew
+        lengths = _folded_lengths(cps, lengths)
+    return _cut(folded, np.cumsum(lengths).tolist())
+
+
+def _letters(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """The code points of all texts' letters and digits, concatenated, and how many each text has."""
+    cps = code_points("".join(texts))
+    kept = np.flatnonzero(_word_table()[cps])
+    bounds = np.zeros(len(texts) + 1, dtype=np.int64)
+    np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)), out=bounds[1:])
+    return cps[kept], np.diff(np.searchsorted(kept, bounds))  # kept positions before each text's start and end
+
+
+def _folded_lengths(cps: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """Each text's length after casefolding (casefold works letter by letter)."""
+    distinct, which = np.unique(cps, return_inverse=True)
+    size = np.array([len(chr(c).casefold()) for c in distinct.tolist()], dtype=np.int64)
+    before = np.concatenate(([0], np.cumsum(size[which])))
+    return np.diff(before[np.concatenate(([0], np.cumsum(lengths)))])
+
+
+@functools.cache
+def _word_table() -> np.ndarray:
+    """True at each code point that ``_NOT_WORD`` keeps: asked of the regex itself, once per process."""
+    every = np.arange(_CODE_POINTS, dtype="<u4").tobytes().decode("utf-32-le", "surrogatepass")
+    table = np.zeros(_CODE_POINTS, dtype=bool)
+    table[code_points(_NOT_WORD.sub("", every))] = True
+    return table
+
+
+def _cut(joined: str, ends: list[int]) -> list[str]:
+    """``joined`` cut at ``ends`` (the cumulative lengths of the parts)."""
+    return [joined[a:b] for a, b in itertools.pairwise([0, *ends])]
 
 
 def text_key(text: str) -> int:

@@ -101,7 +101,6 @@ def batch_hashes64(texts: list[str], n: int) -> tuple[np.ndarray, np.ndarray]:
     ``[shingle_hash(s) for s in char_ngrams(text, n)]`` for every text.
     """
     cps, lengths = _forms(texts)
-    total = len(cps)
     starts = np.zeros(len(texts), dtype=np.int64)
     np.cumsum(lengths[:-1], out=starts[1:])
     long = lengths > n
@@ -111,14 +110,24 @@ def batch_hashes64(texts: list[str], n: int) -> tuple[np.ndarray, np.ndarray]:
     np.cumsum(counts, out=offsets[1:])
     # One hash per position: the n-gram starting there (long documents) or the
     # whole text (short ones); then keep the positions that are shingles.
-    doc = np.repeat(np.arange(len(texts)), lengths)
-    pos = np.arange(total) - starts[doc]
-    keep = np.where(long[doc], pos <= (lengths - n)[doc], short[doc] & (pos == 0))
     h = _window_hashes(cps, n)
     for size in np.unique(lengths[short]):
         first = starts[short & (lengths == size)]
         h[first] = _window_hashes(cps, int(size), first)
+    keep = np.ones(len(cps), dtype=bool)
+    keep[_tails(starts + lengths, np.minimum(lengths, n) - 1)] = False
     return fmix64(h[keep]), offsets
+
+
+def _tails(ends: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    """The last ``sizes[i]`` positions before each ``ends[i]``: where no shingle starts.
+
+    >>> _tails(np.array([5, 9, 12]), np.array([2, 0, 1])).tolist()
+    [4, 3, 11]
+    """
+    sizes = np.maximum(sizes, 0)
+    back = np.arange(int(sizes.sum())) - np.repeat(np.cumsum(sizes) - sizes, sizes)  # 0, 1, .. within each
+    return np.repeat(ends, sizes) - 1 - back
 
 
 # Code points str.split() treats as whitespace (all at or below U+3000).
@@ -135,10 +144,10 @@ def _forms(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
         folded = "".join(texts)
     lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
     cps = code_points(folded)
-    kept = ~_IS_SPACE[np.minimum(cps, _SPACE_MAX)] | (cps > _SPACE_MAX)
-    ends = np.cumsum(lengths)
-    before = np.concatenate(([0], np.cumsum(kept)))
-    return cps[kept], before[ends] - before[ends - lengths]
+    kept = np.flatnonzero(~_IS_SPACE[np.minimum(cps, _SPACE_MAX)] | (cps > _SPACE_MAX))
+    bounds = np.zeros(len(texts) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=bounds[1:])
+    return cps[kept], np.diff(np.searchsorted(kept, bounds))  # kept positions before each text's start and end
 
 
 def _window_hashes(cps: np.ndarray, n: int, at: np.ndarray | None = None) -> np.ndarray:

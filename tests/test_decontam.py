@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 
@@ -319,3 +320,137 @@ def test_build_output_and_report_are_the_same_for_any_worker_count(tmp_path):
         report = (d / f"w{w}.reports" / "decontaminate" / "decontamination.json").read_text()
         outs.append((texts_of(d / f"w{w}.parquet"), report))
     assert outs[0] == outs[1]
+
+
+# --- the batch functions against their one-by-one versions ---------------------------
+
+def _comments(limit: int = 20_000) -> list[str]:
+    """Real comments and reviews where ../shared is present, else made-up ones with the same troubles."""
+    texts = []
+    for name in ("nsmc_ratings_test.txt", "hate_speech_unlabeled_comments_5.txt"):
+        path = CORPORA / "comments" / name
+        if path.exists():
+            texts += [line.split("\t")[1] if "\t" in line else line
+                      for line in path.read_text(encoding="utf-8").splitlines()[1:limit // 2]]
+    return texts or [f"{r} {i}번째 ㅋㅋ!! ẞtraße ﬁ Ⓐ 👍" for i, r in enumerate(REVIEWS * 500)]
+
+
+def test_word_forms_equal_the_regex_on_every_code_point_and_on_comments():
+    from korpus.dedup.keys import canonical, canonical_forms, word_form, word_forms
+
+    every = [chr(c) for c in range(0x110000)]
+    for at in range(0, len(every), 50_000):
+        chunk = every[at:at + 50_000]
+        assert word_forms(chunk) == [word_form(c) for c in chunk], hex(at)
+    # letters that casefold to several (ß -> ss) beside ones that do not, and texts without letters
+    texts = _comments() + ["Straße ǅ ŉ ΐ", "👍 👍", " ", "", "Ⓐ!", "_", "가ß나ﬁ다"]
+    assert word_forms(texts) == [word_form(t) for t in texts]
+    assert canonical_forms(texts) == [canonical(t) for t in texts]
+
+
+def _document_forms_one_by_one(texts, sentences):
+    """The regex-per-text version that ``document_forms`` replaced."""
+    from korpus.dedup.keys import canonical, word_form
+
+    forms, units = [], []
+    for text, doc in zip(texts, sentences, strict=True):
+        if len(doc) > 1:
+            words = [word_form(s) for s in doc]
+            forms.append("".join(words) or "".join(text.split()))
+            units.append([w or "".join(s.split()) for w, s in zip(words, doc, strict=True)])
+        else:
+            forms.append(canonical(text))
+            units.append([canonical(s) for s in doc] or [forms[-1]])
+    return forms, units
+
+
+def test_document_forms_equal_the_one_by_one_version():
+    from korpus.dedup.contamination import document_forms
+
+    comments = _comments()
+    texts, sentences = [], []
+    for i in range(0, len(comments) - 12, 7):  # documents of 0, 1 and several sentences, some without letters
+        doc = comments[i:i + i % 5] + (["!!", "👍"] if i % 11 == 0 else [])
+        sentences.append(doc)
+        texts.append(" ".join(doc) if doc else comments[i])
+    assert document_forms(texts, sentences) == _document_forms_one_by_one(texts, sentences)
+
+
+def test_sorted_triples_equal_lexsort_packed_or_not():
+    from korpus.dedup.evalindex import _sorted_triples
+
+    rng = np.random.default_rng(5)
+    a, b, c = rng.integers(0, 50, 20_000), rng.integers(0, 3_000, 20_000), rng.integers(0, 40, 20_000)
+    order = np.lexsort((c, b, a))
+    for sizes in ((50, 3_000, 40), (1 << 40, 1 << 20, 1 << 10)):  # packed into one key; too large to pack
+        got = _sorted_triples(a, b, c, *sizes)
+        assert all(np.array_equal(x[order], y) for x, y in zip((a, b, c), got, strict=True))
+
+
+def _contained_one_pair_at_a_time(index: EvalIndex, forms: list[str]):
+    """Containment as the index defines it, text by text and example by example in Python."""
+    n, out = index.options.ngram, []
+    h, offsets = batch_hashes64(forms, n)
+    for u in range(len(forms)):
+        positions: dict[int, set[int]] = {}
+        for gram in set(h[offsets[u]:offsets[u + 1]].tolist()):
+            k = np.searchsorted(index.gram_keys, np.uint64(gram))
+            if k < len(index.gram_keys) and index.gram_keys[k] == gram:
+                for at in range(index.gram_ptr[k], index.gram_ptr[k + 1]):
+                    positions.setdefault(int(index.gram_ex[at]), set()).add(int(index.gram_pos[at]))
+        for e in sorted(positions):
+            pos = sorted(positions[e])
+            covered = min(n + sum(min(b - a, n) for a, b in itertools.pairwise(pos)), int(index.lengths[e]))
+            score = covered / max(int(index.coverable[e]), 1)
+            if score >= index.options.threshold and index.containable[e]:
+                out.append((u, e, score))
+    return out
+
+
+def test_containment_equals_the_pair_at_a_time_definition():
+    from korpus.dedup.keys import canonical_forms
+
+    comments = _comments(4_000)
+    index = EvalIndex([evalset(comments[:1_500])])
+    texts = []
+    for i, c in enumerate(comments[:600]):  # copies with a typo, inside other text, twice over, and unrelated text
+        texts += [c[:len(c) // 2] + "뷁" + c[len(c) // 2 + 1:], f"{comments[-i - 1]} {c} {c}", comments[1_500 + i]]
+    forms = canonical_forms(texts)
+    u, e, score = index._contained(forms)
+    got = list(zip(u.tolist(), e.tolist(), score.tolist(), strict=True))
+    assert len(got) > 500 and got == _contained_one_pair_at_a_time(index, forms)
+
+
+def test_remove_sentences_rewrites_only_the_marked_rows_as_before():
+    import pyarrow as pa
+
+    from korpus.build.write_phase import cut_sentences, remove_sentences
+
+    docs = [[f"문장 {i}-{k} 입니다." for k in range(1 + i % 4)] for i in range(300)]
+    batch = pa.RecordBatch.from_pydict({"id": [f"d{i}" for i in range(300)], "text": [" ".join(d) for d in docs],
+                                        "sentences": docs})
+    marked = {1000 + i: {i % 3, 5} for i in range(0, 300, 7)}
+    texts, sentences = batch.column("text").to_pylist(), batch.column("sentences").to_pylist()
+    for row, gone in marked.items():  # the whole-batch version it replaced
+        texts[row - 1000] = cut_sentences(texts[row - 1000], sentences[row - 1000], gone)
+        sentences[row - 1000] = [s for k, s in enumerate(sentences[row - 1000]) if k not in gone]
+    got = remove_sentences(batch, 1000, marked)
+    assert got.column("text").to_pylist() == texts and got.column("sentences").to_pylist() == sentences
+    assert got.column("id").equals(batch.column("id")) and got.schema == batch.schema
+    assert remove_sentences(batch, 0, marked) is batch  # no marked row in this batch
+
+
+@pytest.mark.parametrize("name", ["keys", "shingles", "contamination", "evalindex"])
+def test_doctests(name):
+    import doctest
+    import importlib
+
+    assert doctest.testmod(importlib.import_module(f"korpus.dedup.{name}")).failed == 0
+
+
+def test_write_phase_doctests():
+    import doctest
+
+    from korpus.build import write_phase
+
+    assert doctest.testmod(write_phase).failed == 0

@@ -64,20 +64,32 @@ def dropped_sentences(shard_index: int, drop_files: list[Path]) -> dict[int, set
 
 
 def remove_sentences(batch: pa.RecordBatch, offset: int, marked: dict[int, set[int]]) -> pa.RecordBatch:
-    """Rewrite ``sentences`` and ``text`` of the rows that lost sentences."""
-    rows = [r - offset for r in marked if offset <= r < offset + batch.num_rows]
+    """Rewrite ``sentences`` and ``text`` of the rows that lost sentences; only those rows go through Python."""
+    rows = sorted(r - offset for r in marked if offset <= r < offset + batch.num_rows)
     if not rows:
         return batch
-    texts = batch.column("text").to_pylist()
-    sentences = batch.column("sentences").to_pylist()
-    for r in rows:
+    picked = pa.array(rows, pa.int64())
+    texts = batch.column("text").take(picked).to_pylist()
+    sentences = batch.column("sentences").take(picked).to_pylist()
+    for i, r in enumerate(rows):
         gone = marked[r + offset]
-        texts[r] = cut_sentences(texts[r], sentences[r], gone)
-        sentences[r] = [s for k, s in enumerate(sentences[r]) if k not in gone]
+        texts[i] = cut_sentences(texts[i], sentences[i], gone)
+        sentences[i] = [s for k, s in enumerate(sentences[i]) if k not in gone]
     cols = {name: batch.column(name) for name in batch.schema.names}
-    cols["text"] = pa.array(texts, pa.string())
-    cols["sentences"] = pa.array(sentences, pa.list_(pa.string()))
+    for name, values in (("text", texts), ("sentences", sentences)):
+        cols[name] = replaced(cols[name], rows, pa.array(values, batch.schema.field(name).type))
     return pa.RecordBatch.from_pydict(cols, schema=batch.schema)
+
+
+def replaced(column: pa.Array, rows: list[int], values: pa.Array) -> pa.Array:
+    """``column`` with ``values[i]`` in place of row ``rows[i]``.
+
+    >>> replaced(pa.array(["a", "b", "c"]), [0, 2], pa.array(["x", "z"])).to_pylist()
+    ['x', 'b', 'z']
+    """
+    where = np.arange(len(column), dtype=np.int64)
+    where[rows] = len(column) + np.arange(len(rows))
+    return pa.concat_arrays([column, values]).take(pa.array(where))
 
 
 def cut_sentences(text: str, sentences: list[str], gone: set[int]) -> str:
