@@ -13,11 +13,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from korpus.dedup.evalindex import CONTAINMENT, EXACT, KINDS, EvalIndex, Matches
-from korpus.dedup.keys import canonical, word_forms
-from korpus.dedup.shingles import char_ngrams
+from korpus.dedup.keys import canonical, canonical_forms, word_points
+from korpus.dedup.shingles import char_ngrams, code_points
 
 BATCH_ROWS = 10_000
 SAMPLES = 20
@@ -42,25 +44,15 @@ def carrying_sentences(example: str, sentences: list[str], n: int, forms: list[s
             if s_form and (s_form == form or len(grams.intersection(char_ngrams(s_form, n))) >= need)]
 
 
-def document_forms(texts: list[str], sentences: list[list[str]]) -> tuple[list[str], list[list[str]]]:
-    """Canonical form of each document, and of each of its units (its sentences, or the text when unsplit).
+def unit_forms(texts: list[str], sentences: list[list[str]]) -> list[list[str]]:
+    """Canonical forms of each document's units: its sentences, or its text when unsplit.
 
-    A split document's form is put together from its sentences' letters (one
-    pass over the text, not two); all of a batch's letters are found at once
-    (:func:`korpus.dedup.keys.word_forms`).
-
-    >>> document_forms(["좋은 영화. 강추!", "👍"], [["좋은 영화.", "강추!"], []])
-    (['좋은영화강추', '👍'], [['좋은영화', '강추'], ['👍']])
+    >>> unit_forms(["좋은 영화. 강추!", "👍"], [["좋은 영화.", "강추!"], []])
+    [['좋은영화', '강추'], ['👍']]
     """
-    whole = iter(word_forms([t for t, doc in zip(texts, sentences, strict=True) if len(doc) <= 1]))
-    words = word_forms([s for doc in sentences for s in doc])
-    forms, units, k = [], [], 0
-    for text, doc in zip(texts, sentences, strict=True):
-        mine, k = words[k:k + len(doc)], k + len(doc)
-        form = ("".join(mine) if len(doc) > 1 else next(whole)) or _spaceless(text)
-        forms.append(form)
-        units.append([w or _spaceless(s) for w, s in zip(mine, doc, strict=True)] if doc else [form])
-    return forms, units
+    units = [doc or [text] for text, doc in zip(texts, sentences, strict=True)]
+    forms = iter(canonical_forms([u for doc in units for u in doc]))
+    return [[next(forms) for _ in doc] for doc in units]
 
 
 def _spaceless(text: str) -> str:
@@ -106,8 +98,7 @@ def check_corpus(files: Iterable[Path], index: EvalIndex) -> dict:
             scanned["documents"] += len(texts)
             scanned["sentences"] += sum(len(s) or 1 for s in rows["sentences"])
             scanned["bytes"] += sum(len(t.encode("utf-8", "surrogatepass")) for t in texts)
-            forms = document_forms(texts, rows["sentences"])
-            _record(index, match_documents(index, texts, rows["sentences"], forms), rows, forms[1], findings)
+            _record(index, match_batch(index, batch.column("text"), batch.column("sentences")), rows, findings)
     return {
         "method": {"canonical": "exact-dedup key: no whitespace or punctuation, casefolded",
                    "ngram": index.options.ngram, "threshold": index.options.threshold,
@@ -117,35 +108,90 @@ def check_corpus(files: Iterable[Path], index: EvalIndex) -> dict:
     }
 
 
-def match_documents(index: EvalIndex, texts: list[str], sentences: list[list[str]],
-                    forms: tuple[list[str], list[list[str]]] | None = None) -> Matches:
-    """Documents matched whole; a sentence that is exactly an example makes the match exact.
+def match_batch(index: EvalIndex, texts: pa.Array, sentences: pa.Array) -> Matches:
+    """Documents matched whole, from a batch's Arrow columns; a sentence that is exactly an example makes
+    the match exact.
 
-    ``forms``: :func:`document_forms` of the batch, when the caller has them already.
+    A split document's canonical form is put together from its sentences' (one
+    pass over the text, not two); a document of one sentence or none is its
+    text. The batch's letters are found all at once, on code points
+    (:func:`korpus.dedup.keys.word_points`): no Python string per document.
     """
-    forms, units = document_forms(texts, sentences) if forms is None else forms
-    flat = [f for doc, mine in zip(sentences, units, strict=True) if len(doc) > 1 for f in mine]
-    counts = [len(doc) if len(doc) > 1 else 0 for doc in sentences]
-    matches = index.match(texts, forms)
-    owner = np.repeat(np.arange(len(sentences)), counts)
-    unit, example = index.exact(flat, folded=True)
-    unit = owner[unit]
+    counts = _list_lengths(sentences)
+    split = counts > 1
+    docs = np.concatenate([np.flatnonzero(~split), np.flatnonzero(split)])  # whole documents first, then split
+    whole_cps, whole_lengths = word_points(*arrow_code_points(texts.filter(pa.array(~split))))
+    flat = sentences.filter(pa.array(split)).flatten()
+    sentence_cps, sentence_lengths = word_points(*arrow_code_points(flat))
+    lengths = np.concatenate([whole_lengths, _group_sums(sentence_lengths, counts[split])])
+    found = index.match_points(np.concatenate([whole_cps, sentence_cps]), lengths)
+    # Documents and sentences without letters or digits keep their symbols (canonical's fallback): a few.
+    bare = docs[lengths == 0]
+    forms = [_spaceless(texts[i].as_py()) for i in bare.tolist()]
+    symbols = index.match(forms, forms)
+    whole = _sorted_matches(np.concatenate([docs[found.unit], bare[symbols.unit]]),
+                            *(np.concatenate([getattr(found, k), getattr(symbols, k)])
+                              for k in ("example", "kind", "score")))
+    owner = np.repeat(np.flatnonzero(split), counts[split])
+    sentence, example = index.exact_points(sentence_cps, sentence_lengths)
+    bare = np.flatnonzero(sentence_lengths == 0)
+    bare_sentence, bare_example = index.exact([_spaceless(flat[i].as_py()) for i in bare.tolist()], folded=True)
+    return _with_exact_sentences(whole, owner[np.concatenate([sentence, bare[bare_sentence]])],
+                                 np.concatenate([example, bare_example]))
+
+
+def _with_exact_sentences(matches: Matches, unit: np.ndarray, example: np.ndarray) -> Matches:
+    """``matches`` with each (document, example) of a sentence that is exactly the example made exact."""
     exact = set(zip(unit.tolist(), example.tolist(), strict=True))
     pairs = list(zip(matches.unit.tolist(), matches.example.tolist(), strict=True))
     kind = np.array([EXACT if p in exact else k for p, k in zip(pairs, matches.kind.tolist(), strict=True)],
                     dtype=np.int8)
     score = np.where(kind == EXACT, 1.0, matches.score)
     extra = sorted(exact.difference(pairs))  # a sentence the whole-document match missed
-    if extra:
-        u, e = (np.array(x, dtype=np.int64) for x in zip(*extra, strict=True))
-        unit_all, ex_all = np.concatenate([matches.unit, u]), np.concatenate([matches.example, e])
-        kind, score = np.concatenate([kind, np.full(len(u), EXACT, np.int8)]), np.concatenate([score, np.ones(len(u))])
-        order = np.lexsort((ex_all, unit_all))
-        return Matches(unit_all[order], ex_all[order], kind[order], score[order])
-    return Matches(matches.unit, matches.example, kind, score)
+    if not extra:
+        return Matches(matches.unit, matches.example, kind, score)
+    u, e = (np.array(x, dtype=np.int64) for x in zip(*extra, strict=True))
+    return _sorted_matches(np.concatenate([matches.unit, u]), np.concatenate([matches.example, e]),
+                           np.concatenate([kind, np.full(len(u), EXACT, np.int8)]),
+                           np.concatenate([score, np.ones(len(u))]))
 
 
-def _record(index: EvalIndex, matches, rows: dict, unit_forms: list[list[str]], findings: list[SetFindings]) -> None:
+def _sorted_matches(unit: np.ndarray, example: np.ndarray, kind: np.ndarray, score: np.ndarray) -> Matches:
+    order = np.lexsort((example, unit))
+    return Matches(unit[order], example[order], kind[order], score[order])
+
+
+def arrow_code_points(strings: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """The code points of an Arrow string array's items, concatenated, and each item's length.
+
+    >>> cps, lengths = arrow_code_points(pa.array(["좋다", "", "a b"]).slice(1))
+    >>> cps.tobytes().decode("utf-32-le"), lengths.tolist()
+    ('a b', [0, 3])
+    """
+    lengths = pc.utf8_length(strings).fill_null(0).to_numpy(zero_copy_only=False).astype(np.int64)
+    if not len(strings) or not lengths.any():
+        return np.zeros(0, dtype=np.uint32), lengths
+    width = np.int64 if pa.types.is_large_string(strings.type) else np.int32
+    _, offsets, data = strings.buffers()
+    bounds = np.frombuffer(offsets, dtype=width, count=len(strings) + 1, offset=strings.offset * width().itemsize)
+    return code_points(str(memoryview(data)[bounds[0]:bounds[-1]], "utf-8")), lengths
+
+
+def _list_lengths(lists: pa.Array) -> np.ndarray:
+    return pc.list_value_length(lists).fill_null(0).to_numpy(zero_copy_only=False).astype(np.int64)
+
+
+def _group_sums(values: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """Sums of consecutive groups of ``values``, ``counts[i]`` (at least 1) in group i."""
+    if not len(counts):
+        return np.zeros(0, dtype=np.int64)
+    return np.add.reduceat(values, np.cumsum(counts) - counts).astype(np.int64)
+
+
+def _record(index: EvalIndex, matches, rows: dict, findings: list[SetFindings]) -> None:
+    docs = np.unique(matches.unit).tolist()
+    forms = dict(zip(docs, unit_forms([rows["text"][u] for u in docs], [rows["sentences"][u] for u in docs]),
+                     strict=True))
     seen_docs: set[tuple[int, int]] = set()
     carried: dict[tuple[int, int], set[int]] = {}
     for unit, ex, kind, score in zip(matches.unit.tolist(), matches.example.tolist(),
@@ -153,7 +199,7 @@ def _record(index: EvalIndex, matches, rows: dict, unit_forms: list[list[str]], 
         found = findings[int(index.set_of[ex])]
         found.found[ex] = min(found.found.get(ex, CONTAINMENT), kind)
         sentences = rows["sentences"][unit] or [rows["text"][unit]]
-        carry = carrying_sentences(index.texts[ex], sentences, index.options.ngram, unit_forms[unit])
+        carry = carrying_sentences(index.texts[ex], sentences, index.options.ngram, forms[unit])
         key = (int(index.set_of[ex]), unit)
         carried.setdefault(key, set()).update(carry)
         if key not in seen_docs:
@@ -172,4 +218,4 @@ def _record(index: EvalIndex, matches, rows: dict, unit_forms: list[list[str]], 
         found.by_source[rows["source"][unit]]["sentences"] += len(carry)
 
 
-__all__ = ["EXACT", "CONTAINMENT", "carrying_sentences", "check_corpus", "document_forms"]
+__all__ = ["EXACT", "CONTAINMENT", "carrying_sentences", "check_corpus", "match_batch", "unit_forms"]

@@ -18,6 +18,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import polars as pl
 import pyarrow as pa
 
@@ -29,8 +30,8 @@ from korpus.dedup.contamination import (
     SAMPLE_CHARS,
     SAMPLES,
     carrying_sentences,
-    document_forms,
-    match_documents,
+    match_batch,
+    unit_forms,
 )
 from korpus.dedup.evalindex import KINDS, EvalIndex
 from korpus.dedup.evalsets import read_eval_set
@@ -93,20 +94,21 @@ class Decontaminate:
         n = index.options.ngram
 
         def columns(batch: pa.RecordBatch, row: int) -> dict:
-            texts, sentences = batch.column(2).to_pylist(), batch.column(3).to_pylist()
-            forms = document_forms(texts, sentences)
-            m = match_documents(index, texts, sentences, forms)
-            rows = pa.array(m.unit, pa.int64())  # ids and sources of the matched documents only
-            ids, sources = (dict(zip(m.unit.tolist(), batch.column(k).take(rows).to_pylist(), strict=True))
-                            for k in (0, 1))
+            m = match_batch(index, batch.column(2), batch.column(3))
+            docs = np.unique(m.unit)
+            found = batch.take(pa.array(docs)).to_pydict()  # the matched documents only go to Python
+            at = {u: i for i, u in enumerate(docs.tolist())}
+            forms = unit_forms(found["text"], found["sentences"])  # of the matched documents' units
             out: dict[str, list] = {name: [] for name, _ in SIDECAR_FIELDS}
             for u, e, k, s in zip(m.unit.tolist(), m.example.tolist(), m.kind.tolist(), m.score.tolist(),
                                   strict=True):
-                units = sentences[u] or [texts[u]]
-                carry = carrying_sentences(index.texts[e], units, n, forms[1][u])
-                values = (shard_index, row + u, ids[u], sources[u], index.sets[index.set_of[e]].name, e,
-                          int(index.lines[e]), KINDS[k], s, len(sentences[u]), carry,
-                          " ".join(units[i] for i in carry)[:SAMPLE_CHARS] if carry else texts[u][:SAMPLE_CHARS])
+                i = at[u]
+                text, sentences = found["text"][i], found["sentences"][i]
+                units = sentences or [text]
+                carry = carrying_sentences(index.texts[e], units, n, forms[i])
+                values = (shard_index, row + u, found["id"][i], found["source"][i], index.sets[index.set_of[e]].name,
+                          e, int(index.lines[e]), KINDS[k], s, len(sentences), carry,
+                          " ".join(units[c] for c in carry)[:SAMPLE_CHARS] if carry else text[:SAMPLE_CHARS])
                 for (name, _), v in zip(SIDECAR_FIELDS, values, strict=True):
                     out[name].append(v)
             return out

@@ -33,7 +33,7 @@ import xxhash
 from korpus.core.io import atomic_path
 from korpus.dedup.evalsets import EvalSet
 from korpus.dedup.keys import canonical, canonical_forms
-from korpus.dedup.shingles import batch_hashes64
+from korpus.dedup.shingles import batch_hashes64, point_hashes64, shingle_points
 
 EXACT, CONTAINMENT = 0, 1
 PREFIX_BITS = 24
@@ -92,6 +92,19 @@ def _covered(group: np.ndarray, pos: np.ndarray, n: int, groups: int, lengths: n
     step[1:][same[1:]] = np.minimum(np.diff(pos)[same[1:]], n)
     covered = np.bincount(group, weights=step, minlength=groups).astype(np.int64)
     return np.minimum(covered, lengths)
+
+
+def first_kinds(exact: tuple[np.ndarray, np.ndarray], contained: tuple[np.ndarray, np.ndarray, np.ndarray]) -> Matches:
+    """Exact and containment matches together, one row per (text, example): exact where both."""
+    unit = np.concatenate([exact[0], contained[0]])
+    example = np.concatenate([exact[1], contained[1]])
+    kind = np.concatenate([np.full(len(exact[0]), EXACT, np.int8), np.full(len(contained[0]), CONTAINMENT, np.int8)])
+    score = np.concatenate([np.ones(len(exact[0])), contained[2]])
+    order = np.lexsort((kind, example, unit))
+    unit, example, kind, score = unit[order], example[order], kind[order], score[order]
+    first = np.ones(len(unit), dtype=bool)
+    first[1:] = (unit[1:] != unit[:-1]) | (example[1:] != example[:-1])
+    return Matches(unit[first], example[first], kind[first], score[first])
 
 
 def _sorted_triples(a: np.ndarray, b: np.ndarray, c: np.ndarray, a_size: int, b_size: int,
@@ -221,29 +234,38 @@ class EvalIndex:
         ``forms``: the texts' canonical forms, when the caller has them already.
         """
         forms = [canonical(t) for t in texts] if forms is None else forms
-        exact = self.exact(forms, folded=True)
-        contained = self._contained(forms)
-        unit = np.concatenate([exact[0], contained[0]])
-        example = np.concatenate([exact[1], contained[1]])
-        kind = np.concatenate([np.full(len(exact[0]), EXACT, np.int8), np.full(len(contained[0]), CONTAINMENT, np.int8)])
-        score = np.concatenate([np.ones(len(exact[0])), contained[2]])
-        order = np.lexsort((kind, example, unit))
-        unit, example, kind, score = unit[order], example[order], kind[order], score[order]
-        first = np.ones(len(unit), dtype=bool)
-        first[1:] = (unit[1:] != unit[:-1]) | (example[1:] != example[:-1])
-        return Matches(unit[first], example[first], kind[first], score[first])
+        return first_kinds(self.exact(forms, folded=True), self._contained(*shingle_points(forms)))
+
+    def match_points(self, cps: np.ndarray, lengths: np.ndarray) -> Matches:
+        """:meth:`match` of texts given as the code points of canonical forms with letters or digits
+        (:func:`korpus.dedup.keys.word_points`: no whitespace, folded, so their own shingle forms)."""
+        return first_kinds(self.exact_points(cps, lengths), self._contained(cps, lengths))
 
     def exact(self, texts: list[str], folded: bool = False) -> tuple[np.ndarray, np.ndarray]:
         """(text index, example) of the texts whose canonical form is an example's."""
         forms = texts if folded else [canonical(t) for t in texts]
         keys = np.fromiter(map(_key, forms), dtype=np.uint64, count=len(forms))
+        return self._exact_keys(np.arange(len(forms)), keys)
+
+    def exact_points(self, cps: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`exact` of canonical forms given as code points; only forms as long as some example's are hashed."""
+        ends = np.cumsum(lengths)
+        shortest, longest = (self.lengths.min(), self.lengths.max()) if len(self.lengths) else (1, 0)
+        fit = np.flatnonzero((lengths >= shortest) & (lengths <= longest))
+        joined = cps.tobytes().decode("utf-32-le", "surrogatepass")
+        forms = (joined[b - k:b] for b, k in zip(ends[fit].tolist(), lengths[fit].tolist(), strict=True))
+        return self._exact_keys(fit, np.fromiter(map(_key, forms), dtype=np.uint64, count=len(fit)))
+
+    def _exact_keys(self, texts: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(text, example) for each of ``texts`` whose form's key is an example's."""
         idx = self._find(self.exact_keys, keys)
         units = np.flatnonzero(idx >= 0)
         pos, owner = _expand(self.exact_ptr, idx[units])
-        return units[owner], self.exact_ex[pos]
+        return texts[units[owner]], self.exact_ex[pos]
 
-    def _contained(self, forms: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        h, offsets = batch_hashes64(forms, self.options.ngram)
+    def _contained(self, cps: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(text, example, score) by containment, of texts given as the code points of their shingle forms."""
+        h, offsets = point_hashes64(cps, lengths, self.options.ngram)
         maybe = np.flatnonzero(self.gram_prefix[h >> np.uint64(64 - PREFIX_BITS)])
         maybe = maybe[np.argsort(h[maybe])]  # looked up in key order: several times faster than at random
         found = self._find(self.gram_keys, h[maybe])
@@ -252,7 +274,7 @@ class EvalIndex:
         # gives the same (text, example, position) twice: the copy covers nothing more.
         at, owner = _expand(self.gram_ptr, found[hit])
         text = (np.searchsorted(offsets, maybe[hit], side="right") - 1)[owner]
-        u, e, p = _sorted_triples(text, self.gram_ex[at], self.gram_pos[at], len(forms), len(self.lengths),
+        u, e, p = _sorted_triples(text, self.gram_ex[at], self.gram_pos[at], len(lengths), len(self.lengths),
                                   int(self.lengths.max(initial=0)))
         group = np.ones(len(u), dtype=bool)
         group[1:] = (u[1:] != u[:-1]) | (e[1:] != e[:-1])

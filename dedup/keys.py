@@ -53,21 +53,33 @@ def word_forms(texts: list[str]) -> list[str]:
     >>> word_forms(["안녕 하세요!", "👍", "", "Straße_1 ǅ"])
     ['안녕하세요', '', '', 'strasse1ǆ']
     """
-    cps, lengths = _letters(texts)
-    letters = cps.tobytes().decode("utf-32-le")
-    folded = letters.casefold()
-    if len(folded) != len(letters):  # a letter folded to several (ß -> ss): the texts' lengths grew
-        lengths = _folded_lengths(cps, lengths)
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    folded, lengths = _folded_letters(code_points("".join(texts)), lengths)
     return _cut(folded, np.cumsum(lengths).tolist())
 
 
-def _letters(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """The code points of all texts' letters and digits, concatenated, and how many each text has."""
-    cps = code_points("".join(texts))
+def word_points(cps: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`word_form` of texts given as code points (all concatenated, and each one's length), as code points.
+
+    >>> cps, lengths = word_points(code_points("좋다!!ẞ a"), np.array([4, 3]))
+    >>> cps.tobytes().decode("utf-32-le"), lengths.tolist()
+    ('좋다ssa', [2, 3])
+    """
+    folded, lengths = _folded_letters(cps, lengths)
+    return code_points(folded), lengths
+
+
+def _folded_letters(cps: np.ndarray, lengths: np.ndarray) -> tuple[str, np.ndarray]:
+    """The letters and digits of texts given as code points, casefolded and joined, and each text's share."""
     kept = np.flatnonzero(_word_table()[cps])
-    bounds = np.zeros(len(texts) + 1, dtype=np.int64)
-    np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)), out=bounds[1:])
-    return cps[kept], np.diff(np.searchsorted(kept, bounds))  # kept positions before each text's start and end
+    bounds = np.zeros(len(lengths) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=bounds[1:])
+    lengths = np.diff(np.searchsorted(kept, bounds))  # kept positions before each text's start and end
+    letters = cps[kept].tobytes().decode("utf-32-le")
+    folded = letters.casefold()
+    if len(folded) != len(letters):  # a letter folded to several (ß -> ss): the texts' lengths grew
+        lengths = _folded_lengths(cps[kept], lengths)
+    return folded, lengths
 
 
 def _folded_lengths(cps: np.ndarray, lengths: np.ndarray) -> np.ndarray:

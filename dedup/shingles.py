@@ -100,13 +100,18 @@ def batch_hashes64(texts: list[str], n: int) -> tuple[np.ndarray, np.ndarray]:
     ``i`` owns ``hashes[offsets[i]:offsets[i + 1]]``. Their high halves equal
     ``[shingle_hash(s) for s in char_ngrams(text, n)]`` for every text.
     """
-    cps, lengths = _forms(texts)
-    starts = np.zeros(len(texts), dtype=np.int64)
+    return point_hashes64(*shingle_points(texts), n)
+
+
+def point_hashes64(cps: np.ndarray, lengths: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`batch_hashes64` of texts given as the code points of their :func:`shingle_form` (all
+    concatenated, and each one's length)."""
+    starts = np.zeros(len(lengths), dtype=np.int64)
     np.cumsum(lengths[:-1], out=starts[1:])
     long = lengths > n
     short = (lengths > 0) & ~long
     counts = np.where(long, lengths - n + 1, short.astype(np.int64))
-    offsets = np.zeros(len(texts) + 1, dtype=np.int64)
+    offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
     np.cumsum(counts, out=offsets[1:])
     # One hash per position: the n-gram starting there (long documents) or the
     # whole text (short ones); then keep the positions that are shingles.
@@ -135,7 +140,7 @@ _SPACE_MAX = 0x3000
 _IS_SPACE = np.array([chr(c).isspace() for c in range(_SPACE_MAX + 1)], dtype=bool)
 
 
-def _forms(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+def shingle_points(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
     """Code points of every :func:`shingle_form`, concatenated, and their lengths."""
     joined = "".join(texts)
     folded = joined.casefold()

@@ -16,7 +16,7 @@ from korpus.core.schema import Record
 from korpus.dedup.contamination import carrying_sentences, check_corpus
 from korpus.dedup.evalindex import CONTAINMENT, EXACT, EvalIndex, MatchOptions
 from korpus.dedup.evalsets import EvalSet, parse_eval_flag, read_eval_set, read_eval_sets
-from korpus.dedup.shingles import batch_hashes, batch_hashes64
+from korpus.dedup.shingles import batch_hashes, batch_hashes64, shingle_points
 
 REVIEWS = [
     "이 영화 정말 재미있게 봤어요 배우들 연기가 최고",
@@ -348,32 +348,46 @@ def test_word_forms_equal_the_regex_on_every_code_point_and_on_comments():
     assert canonical_forms(texts) == [canonical(t) for t in texts]
 
 
-def _document_forms_one_by_one(texts, sentences):
-    """The regex-per-text version that ``document_forms`` replaced."""
+def _match_documents_one_by_one(index: EvalIndex, texts: list[str], sentences: list[list[str]]):
+    """The regex-per-text, string-per-document version that ``match_batch`` replaced."""
+    from korpus.dedup.contamination import _with_exact_sentences
     from korpus.dedup.keys import canonical, word_form
 
-    forms, units = [], []
+    forms, flat, counts = [], [], []
     for text, doc in zip(texts, sentences, strict=True):
         if len(doc) > 1:
             words = [word_form(s) for s in doc]
             forms.append("".join(words) or "".join(text.split()))
-            units.append([w or "".join(s.split()) for w, s in zip(words, doc, strict=True)])
+            flat.extend(w or "".join(s.split()) for w, s in zip(words, doc, strict=True))
+            counts.append(len(doc))
         else:
             forms.append(canonical(text))
-            units.append([canonical(s) for s in doc] or [forms[-1]])
-    return forms, units
+            counts.append(0)
+    unit, example = index.exact(flat, folded=True)
+    return _with_exact_sentences(index.match(texts, forms), np.repeat(np.arange(len(texts)), counts)[unit], example)
 
 
-def test_document_forms_equal_the_one_by_one_version():
-    from korpus.dedup.contamination import document_forms
+def test_match_batch_equals_the_one_by_one_version():
+    import pyarrow as pa
 
-    comments = _comments()
+    from korpus.dedup.contamination import match_batch
+
+    comments = _comments(6_000)
+    index = EvalIndex([evalset(comments[:2_000] + ["!!!!!!!!!!!!"])])
     texts, sentences = [], []
-    for i in range(0, len(comments) - 12, 7):  # documents of 0, 1 and several sentences, some without letters
-        doc = comments[i:i + i % 5] + (["!!", "👍"] if i % 11 == 0 else [])
+    for i in range(0, 2_400, 3):  # documents of 0, 1 and several sentences; copies whole, as a sentence, with
+        doc = [comments[i], comments[i + 1] + "!", comments[3_000 + i]][: i % 4]  # a typo; without letters
+        doc += ["!!", "👍"] if i % 11 == 0 else []
+        texts.append(" ".join(doc) if doc else (comments[i][:-1] + "뷁" if i % 2 else "!!! !!!!!! !!!"))
         sentences.append(doc)
-        texts.append(" ".join(doc) if doc else comments[i])
-    assert document_forms(texts, sentences) == _document_forms_one_by_one(texts, sentences)
+    batch = pa.RecordBatch.from_pydict({"text": texts, "sentences": sentences})
+    got, want = match_batch(index, batch.column(0), batch.column(1)), _match_documents_one_by_one(index, texts, sentences)
+    assert len(want.unit) > 500 and {EXACT, CONTAINMENT} <= set(want.kind.tolist())
+    assert all(np.array_equal(getattr(got, k), getattr(want, k)) for k in ("unit", "example", "kind", "score"))
+    part = batch.slice(101, 300)  # a slice of the batch: Arrow offsets not at 0
+    got = match_batch(index, part.column(0), part.column(1))
+    want = _match_documents_one_by_one(index, texts[101:401], sentences[101:401])
+    assert all(np.array_equal(getattr(got, k), getattr(want, k)) for k in ("unit", "example", "kind", "score"))
 
 
 def test_sorted_triples_equal_lexsort_packed_or_not():
@@ -416,7 +430,7 @@ def test_containment_equals_the_pair_at_a_time_definition():
     for i, c in enumerate(comments[:600]):  # copies with a typo, inside other text, twice over, and unrelated text
         texts += [c[:len(c) // 2] + "뷁" + c[len(c) // 2 + 1:], f"{comments[-i - 1]} {c} {c}", comments[1_500 + i]]
     forms = canonical_forms(texts)
-    u, e, score = index._contained(forms)
+    u, e, score = index._contained(*shingle_points(forms))
     got = list(zip(u.tolist(), e.tolist(), score.tolist(), strict=True))
     assert len(got) > 500 and got == _contained_one_pair_at_a_time(index, forms)
 
