@@ -267,13 +267,14 @@ class EvalIndex:
         """(text, example, score) by containment, of texts given as the code points of their shingle forms."""
         h, offsets = point_hashes64(cps, lengths, self.options.ngram)
         maybe = np.flatnonzero(self.gram_prefix[h >> np.uint64(64 - PREFIX_BITS)])
-        maybe = maybe[np.argsort(h[maybe])]  # looked up in key order: several times faster than at random
-        found = self._find(self.gram_keys, h[maybe])
+        text = np.searchsorted(offsets, maybe, side="right") - 1  # while the positions are in order: fast
+        order = np.argsort(h[maybe])  # looked up in key order: several times faster than at random
+        found = self._find(self.gram_keys, h[maybe[order]])
         hit = found >= 0
         # Each gram found to every (example, position) where it occurs. A gram a text holds twice
         # gives the same (text, example, position) twice: the copy covers nothing more.
         at, owner = _expand(self.gram_ptr, found[hit])
-        text = (np.searchsorted(offsets, maybe[hit], side="right") - 1)[owner]
+        text = text[order][hit][owner]
         u, e, p = _sorted_triples(text, self.gram_ex[at], self.gram_pos[at], len(lengths), len(self.lengths),
                                   int(self.lengths.max(initial=0)))
         group = np.ones(len(u), dtype=bool)

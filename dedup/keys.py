@@ -13,6 +13,8 @@ from korpus.dedup.shingles import code_points
 
 _NOT_WORD = re.compile(r"[\W_]+")
 _CODE_POINTS = 0x110000
+_FOLD_CHUNK = 4096
+_SEVERAL = np.uint32(0xFFFFFFFF)  # not a code point
 
 
 def canonical(text: str) -> str:
@@ -61,24 +63,36 @@ def word_forms(texts: list[str]) -> list[str]:
 def word_points(cps: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """:func:`word_form` of texts given as code points (all concatenated, and each one's length), as code points.
 
-    >>> cps, lengths = word_points(code_points("좋다!!ẞ a"), np.array([4, 3]))
+    >>> cps, lengths = word_points(code_points("좋다!!Ab ẞ"), np.array([4, 5]))
     >>> cps.tobytes().decode("utf-32-le"), lengths.tolist()
-    ('좋다ssa', [2, 3])
+    ('좋다abss', [2, 4])
     """
-    folded, lengths = _folded_letters(cps, lengths)
-    return code_points(folded), lengths
+    letters, lengths = _letters(cps, lengths)
+    folded = _fold_table()[letters]
+    if (folded == _SEVERAL).any():  # a letter folds to several (ß -> ss): fold the string
+        text, lengths = _casefolded(letters, lengths)
+        return code_points(text), lengths
+    return folded, lengths
 
 
 def _folded_letters(cps: np.ndarray, lengths: np.ndarray) -> tuple[str, np.ndarray]:
     """The letters and digits of texts given as code points, casefolded and joined, and each text's share."""
+    return _casefolded(*_letters(cps, lengths))
+
+
+def _letters(cps: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The letters and digits of texts given as code points, and how many each text has."""
     kept = np.flatnonzero(_word_table()[cps])
     bounds = np.zeros(len(lengths) + 1, dtype=np.int64)
     np.cumsum(lengths, out=bounds[1:])
-    lengths = np.diff(np.searchsorted(kept, bounds))  # kept positions before each text's start and end
-    letters = cps[kept].tobytes().decode("utf-32-le")
-    folded = letters.casefold()
-    if len(folded) != len(letters):  # a letter folded to several (ß -> ss): the texts' lengths grew
-        lengths = _folded_lengths(cps[kept], lengths)
+    return cps[kept], np.diff(np.searchsorted(kept, bounds))  # kept positions before each text's start and end
+
+
+def _casefolded(letters: np.ndarray, lengths: np.ndarray) -> tuple[str, np.ndarray]:
+    text = letters.tobytes().decode("utf-32-le")
+    folded = text.casefold()
+    if len(folded) != len(text):  # a letter folded to several (ß -> ss): the texts' lengths grew
+        lengths = _folded_lengths(letters, lengths)
     return folded, lengths
 
 
@@ -96,6 +110,21 @@ def _word_table() -> np.ndarray:
     every = np.arange(_CODE_POINTS, dtype="<u4").tobytes().decode("utf-32-le", "surrogatepass")
     table = np.zeros(_CODE_POINTS, dtype=bool)
     table[code_points(_NOT_WORD.sub("", every))] = True
+    return table
+
+
+@functools.cache
+def _fold_table() -> np.ndarray:
+    """Each code point's casefold where that is one code point (most are themselves), ``_SEVERAL`` where
+    it is more (ß -> ss). Chunks that casefold leaves alone are skipped whole."""
+    table = np.arange(_CODE_POINTS, dtype=np.uint32)
+    every = table.tobytes().decode("utf-32-le", "surrogatepass")
+    for start in range(0, _CODE_POINTS, _FOLD_CHUNK):
+        chunk = every[start:start + _FOLD_CHUNK]
+        if chunk.casefold() != chunk:
+            for at, (letter, folded) in enumerate(zip(chunk, map(str.casefold, chunk), strict=True)):
+                if folded != letter:
+                    table[start + at] = ord(folded) if len(folded) == 1 else _SEVERAL
     return table
 
 

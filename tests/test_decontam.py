@@ -348,6 +348,19 @@ def test_word_forms_equal_the_regex_on_every_code_point_and_on_comments():
     assert canonical_forms(texts) == [canonical(t) for t in texts]
 
 
+def test_word_points_equal_word_forms_with_and_without_letters_that_fold_to_several():
+    from korpus.dedup.keys import word_form, word_points
+    from korpus.dedup.shingles import code_points
+
+    every = [chr(c) for c in range(0x110000)]
+    one_to_one = [c for c in every if len(word_form(c)) <= 1]  # the table's path; with ß etc. the string's
+    for texts in (_comments() + ["Straße ǅ ŉ ΐ", "", "ABC 가"], every, one_to_one):
+        lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+        cps, got = word_points(code_points("".join(texts)), lengths)
+        want = [word_form(t) for t in texts]
+        assert cps.tobytes().decode("utf-32-le") == "".join(want) and got.tolist() == list(map(len, want))
+
+
 def _match_documents_one_by_one(index: EvalIndex, texts: list[str], sentences: list[list[str]]):
     """The regex-per-text, string-per-document version that ``match_batch`` replaced."""
     from korpus.dedup.contamination import _with_exact_sentences
