@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 
-from korpus.core.errors import ConfigError
+from korpus.core.errors import ConfigError, did_you_mean
 
 PROFILES = ("formal", "informal")
 PII_MODES = ("mask", "remove", "keep")
@@ -19,7 +19,8 @@ EMOJI_MODES = ("keep", "remove")
 
 def _check_choice(section: str, key: str, value: object, allowed: tuple[str, ...]) -> None:
     if value not in allowed:
-        raise ConfigError(f"[{section}] {key}: expected one of {', '.join(allowed)}, got {value!r}")
+        raise ConfigError(f"[{section}] {key}: expected one of {', '.join(allowed)}, got {value!r}"
+                          f"{did_you_mean(value, allowed)}")
 
 
 @dataclass(kw_only=True)

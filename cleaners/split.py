@@ -111,10 +111,10 @@ def get_splitter(name: str) -> Callable[[str], list[str]]:
     >>> get_splitter("rules")("하나. 둘.")
     ['하나.', '둘.']
     """
-    from korpus.core.errors import ConfigError
+    from korpus.core.errors import ConfigError, did_you_mean
 
     if name not in SPLITTERS:
-        raise ConfigError(f"unknown splitter '{name}' (known: {', '.join(SPLITTERS)})")
+        raise ConfigError(f"unknown splitter '{name}' (known: {', '.join(SPLITTERS)}){did_you_mean(name, SPLITTERS)}")
     if name == "none":
         return split_none
     if name == "fast":

@@ -163,6 +163,19 @@ def test_every_config_error_is_one_line_naming_file_key_value(tmp_path, toml, me
     assert text.count("[dedup]") + text.count("[filter]") + text.count("[clean]") <= 1  # the section once
 
 
+@pytest.mark.parametrize(("toml", "hint"), [
+    ("[filter]\nmin_char = 5\n", "did you mean 'min_chars'?"),
+    ('[split]\nsplitter = "fats"\n', "did you mean 'fast'?"),
+    ('[[source]]\nkind = "comment"\npath = "x.txt"\n', "did you mean 'comments'?"),
+    ('[[source]]\nkind = "comments"\npath = "x.txt"\nencodng = "utf-8"\n', "did you mean 'encoding'?"),
+])
+def test_a_typo_gets_the_closest_known_word(tmp_path, toml, hint):
+    (tmp_path / "c.toml").write_text(toml, encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_config(tmp_path / "c.toml")
+    assert str(err.value).endswith(hint)
+
+
 def test_a_valid_config_still_loads():
     cfg = config_from_mapping({"workers": 2, "dedup": {"threshold": 0.8, "exact": True},
                                "split": {"keep_whole": ["comments"]}, "clean": {"profiles": {"news": "formal"}}})

@@ -130,6 +130,10 @@ def test_registry():
     assert get_splitter("none")(" 통째로. 하나 ") == ["통째로. 하나"]
     with pytest.raises(ConfigError, match="unknown splitter 'nltk'"):
         get_splitter("nltk")
+    with pytest.raises(ConfigError, match="did you mean 'fast'"):
+        get_splitter("fats")
+    with pytest.raises(ConfigError, match=r"\)$"):  # nothing close: no guess
+        get_splitter("zzzz")
 
 
 @needs_mecab

@@ -10,7 +10,7 @@ import importlib
 from dataclasses import dataclass
 from typing import Any
 
-from korpus.core.errors import ConfigError
+from korpus.core.errors import ConfigError, did_you_mean
 from korpus.crawlers.readers.base import InputShard, Reader
 
 
@@ -41,7 +41,8 @@ __all__ = ["READERS", "InputShard", "Reader", "SourceKind", "apply_reader_flags"
 
 def check_kind(kind: str, where: str = "--source") -> None:
     if kind not in READERS:
-        raise ConfigError(f"{where}: unknown source kind '{kind}' (known: {', '.join(READERS)})")
+        raise ConfigError(f"{where}: unknown source kind '{kind}' (known: {', '.join(READERS)})"
+                          f"{did_you_mean(kind, READERS)}")
 
 
 def reader_class(kind: str) -> type[Reader]:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
-from korpus.core.errors import ConfigError, InputError
+from korpus.core.errors import ConfigError, InputError, did_you_mean
 from korpus.core.schema import Record
 from korpus.core.stats import Stats
 
@@ -66,6 +66,7 @@ class Reader:
             raise ConfigError(
                 f"source kind '{self.kind}' has no option {', '.join(repr(u) for u in unknown)}"
                 f" (known: {', '.join(sorted(self.option_defaults)) or 'none'})"
+                f"{did_you_mean(unknown[0], self.option_defaults)}"
             )
         self.options = {**self.option_defaults, **options}
 

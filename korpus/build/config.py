@@ -17,7 +17,7 @@ from typing import Any
 
 from korpus.build.writers import WRITERS
 from korpus.cleaners.config import CleanConfig, FilterConfig, SplitConfig
-from korpus.core.errors import ConfigError
+from korpus.core.errors import ConfigError, did_you_mean
 from korpus.crawlers.readers import check_kind, reader_for
 from korpus.dedup.config import DecontamSet, DedupConfig
 
@@ -203,4 +203,5 @@ def _check_keys(data: dict[str, Any], allowed: set[str], where: str) -> None:
     if unknown:
         raise ConfigError(
             f"{where}: unknown key {', '.join(repr(k) for k in unknown)} (known: {', '.join(sorted(allowed))})"
+            f"{did_you_mean(unknown[0], allowed)}"
         )

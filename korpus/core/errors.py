@@ -2,6 +2,21 @@
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
+
+
+def did_you_mean(value: object, known: Iterable[str]) -> str:
+    """A hint naming the closest known word to a mistyped one, or "".
+
+    >>> did_you_mean("fats", ["fast", "rules", "none"])
+    "; did you mean 'fast'?"
+    >>> did_you_mean("zzz", ["fast", "rules"])
+    ''
+    """
+    close = difflib.get_close_matches(str(value), list(known), n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
 
 class KorpusError(Exception):
     """Base class: the CLI prints these as one clear line and exits non-zero."""
