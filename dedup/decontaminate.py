@@ -129,11 +129,14 @@ class Decontaminate:
         action = pl.col("set").replace_strict({s.name: s.action for s in self.sets}, default="sentence")
         found = found.with_columns(action.alias("action")).sort("shard", "row", "set", "example")
         # Whole documents: action document, unsplit, no single sentence carries, or every sentence carries.
+        # An empty carry list is flagged before exploding: polars 2 drops such rows in explode (1.x made a null).
+        found = found.with_columns((pl.col("carry").list.len() == 0).alias("uncarried"))
         per_doc = (found.explode("carry").group_by("shard", "row")
-                   .agg(pl.col("source").first(), pl.col("n_sentences").first(),
-                        (pl.col("action") == "document").any().alias("by_document"),
-                        pl.col("carry").drop_nulls().unique().alias("carry"),
-                        pl.col("carry").is_null().any().alias("uncarried")))
+                   .agg(pl.col("carry").drop_nulls().unique().alias("carry"))
+                   .join(found.group_by("shard", "row")
+                         .agg(pl.col("source").first(), pl.col("n_sentences").first(),
+                              (pl.col("action") == "document").any().alias("by_document"),
+                              pl.col("uncarried").any()), on=["shard", "row"], how="right"))
         whole = per_doc.filter(pl.col("by_document") | (pl.col("n_sentences") == 0) | pl.col("uncarried")
                                | (pl.col("carry").list.len() >= pl.col("n_sentences")))
         cut = per_doc.join(whole.select("shard", "row"), on=["shard", "row"], how="anti")

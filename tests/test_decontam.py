@@ -256,6 +256,20 @@ def test_build_removes_carrying_sentences_and_drops_comments(tmp_path):
     assert "<h2>Decontamination</h2>" in (d / "s.html").read_text()
 
 
+def test_a_match_no_single_sentence_carries_drops_the_document(tmp_path):
+    """The example is spread over short sentences, none holding a fifth of its grams: the document goes."""
+    (tmp_path / "ev.tsv").write_text("id\tdocument\tlabel\n1\t하나 둘 셋 넷 다섯 여섯 일곱 여덟 아홉 열 열하나 열둘\t1\n",
+                                     encoding="utf-8")
+    (tmp_path / "t.txt").write_text("하나 둘 셋. 넷 다섯 여섯. 일곱 여덟 아홉. 열 열하나 열둘.\n\n"
+                                    "다른 문서는 아무 상관이 없는 내용을 담고 있습니다. 두 번째 문장도 있어요.\n",
+                                    encoding="utf-8")
+    run_korpus("build", "-s", "text=t.txt", "--decontaminate", "e=ev.tsv", "--out", "out.parquet",
+               cwd=tmp_path, check=True)
+    assert list(texts_of(tmp_path / "out.parquet")) == ["text/t:3"]  # t:1 went whole
+    counts = json.loads((tmp_path / "out.stats.json").read_text())["counts"]["decontaminate"]
+    assert counts["text"]["dropped:contaminated"] == 1
+
+
 def test_toml_tables_and_document_action(tmp_path):
     d = build_inputs(tmp_path)
     (d / "k.toml").write_text('[[source]]\nkind = "text"\npath = "t.txt"\n\n'
