@@ -346,7 +346,7 @@ def _comments(limit: int = 20_000) -> list[str]:
         if path.exists():
             texts += [line.split("\t")[1] if "\t" in line else line
                       for line in path.read_text(encoding="utf-8").splitlines()[1:limit // 2]]
-    return texts or [f"{r} {i}번째 ㅋㅋ!! ẞtraße ﬁ Ⓐ 👍" for i, r in enumerate(REVIEWS * 500)]
+    return texts or [f"{REVIEWS[i % len(REVIEWS)]} {i}번째 ㅋㅋ!! ẞtraße ﬁ Ⓐ 👍" for i in range(limit)]
 
 
 def test_word_forms_equal_the_regex_on_every_code_point_and_on_comments():
@@ -394,6 +394,7 @@ def _match_documents_one_by_one(index: EvalIndex, texts: list[str], sentences: l
     return _with_exact_sentences(index.match(texts, forms), np.repeat(np.arange(len(texts)), counts)[unit], example)
 
 
+@needs_shared(CORPORA / "comments" / "nsmc_ratings_test.txt")  # its counts assume real comments
 def test_match_batch_equals_the_one_by_one_version():
     import pyarrow as pa
 
@@ -448,6 +449,7 @@ def _contained_one_pair_at_a_time(index: EvalIndex, forms: list[str]):
     return out
 
 
+@needs_shared(CORPORA / "comments" / "nsmc_ratings_test.txt")  # its counts assume real comments
 def test_containment_equals_the_pair_at_a_time_definition():
     from korpus.dedup.keys import canonical_forms
 
