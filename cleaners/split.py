@@ -114,7 +114,8 @@ def get_splitter(name: str) -> Callable[[str], list[str]]:
     from korpus.core.errors import ConfigError, did_you_mean
 
     if name not in SPLITTERS:
-        raise ConfigError(f"unknown splitter '{name}' (known: {', '.join(SPLITTERS)}){did_you_mean(name, SPLITTERS)}")
+        raise ConfigError(f"unknown splitter '{name}' (known: {', '.join(SPLITTERS)})"
+                          f"{did_you_mean(name, SPLITTERS)}")
     if name == "none":
         return split_none
     if name == "fast":

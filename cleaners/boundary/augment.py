@@ -4,7 +4,8 @@ Spoken and web Korean often ends a sentence with its ending alone
 (``재밌었어 또 보러 가자``), and there the teachers often miss the cut, so
 silver labels teach few such ends. A labelled end written with a stop is a
 true end without it too: dropping the stop run of one labelled end in
-``SHARE`` (after a Hangul syllable, before whitespace) turns punctuated ends
+``share`` (after a Hangul syllable, before whitespace; the share is the
+training script's ``STRIP_SHARE``) turns punctuated ends
 into unpunctuated ones with the same label, chosen by a hash of the text so
 the same inputs always give the same examples.
 """
@@ -13,7 +14,6 @@ from __future__ import annotations
 
 import zlib
 
-SHARE = 4
 STOP_CHARS = frozenset(".!?…。？！⋯")
 
 
@@ -27,8 +27,7 @@ def _chosen(text_hash: int, offset: int, share: int) -> bool:
     return (mixed ^ (mixed >> 15)) % share == 0
 
 
-def strip_stops(text: str, cuts: set[int], unsure: set[int] = frozenset(), share: int = SHARE
-                ) -> tuple[str, set[int], set[int]]:
+def strip_stops(text: str, cuts: set[int], unsure: set[int], share: int) -> tuple[str, set[int], set[int]]:
     """``text`` with the stop runs of some labelled ends removed, and its labels moved to match.
 
     ``cuts`` and ``unsure`` are non-space offsets (the number of non-space
@@ -37,7 +36,7 @@ def strip_stops(text: str, cuts: set[int], unsure: set[int] = frozenset(), share
     >>> text, cuts, unsure = strip_stops("좋았다. 또 가자!! 버전 2.0. 끝", {4, 9, 16}, {11}, share=1)
     >>> text, sorted(cuts), unsure
     ('좋았다 또 가자 버전 2.0. 끝', [3, 6, 13], {8})
-    >>> strip_stops("했다.그리고 갔다", {3}, share=1)  # glued to the next word: kept
+    >>> strip_stops("했다.그리고 갔다", {3}, set(), share=1)  # glued to the next word: kept
     ('했다.그리고 갔다', {3}, set())
     """
     solid = [i for i, ch in enumerate(text) if not ch.isspace()]
