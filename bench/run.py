@@ -25,6 +25,7 @@ import argparse
 import json
 import os
 import random
+import resource
 import shutil
 import subprocess
 import sys
@@ -40,14 +41,28 @@ REPO = Path(__file__).resolve().parents[1]
 CORPORA = REPO.parent / "shared" / "corpora"
 
 
-def real_sentences() -> tuple[list[str], list[str]]:
-    """(comment-like lines, formal sentences) from the shared corpora."""
-    comments: list[str] = []
-    nsmc = CORPORA / "comments" / "nsmc_ratings_test.txt"
-    for line in nsmc.read_text(encoding="utf-8").splitlines()[1:]:
+NSMC_TEST = CORPORA / "comments" / "nsmc_ratings_test.txt"
+
+
+def nsmc_reviews() -> list[str]:
+    """The NSMC test reviews of 10 characters or more, in file order."""
+    reviews = []
+    for line in NSMC_TEST.read_text(encoding="utf-8").splitlines()[1:]:
         parts = line.split("\t")
         if len(parts) == 3 and len(parts[1]) >= 10:
-            comments.append(parts[1])
+            reviews.append(parts[1])
+    return reviews
+
+
+def held_out_reviews(n: int, seed: int = 7) -> list[str]:
+    """``n`` NSMC test reviews drawn at random: an evaluation set the generated corpus is not made from."""
+    reviews = sorted(set(nsmc_reviews()))
+    return random.Random(seed).sample(reviews, min(n, len(reviews)))
+
+
+def real_sentences(held_out: frozenset[str] = frozenset()) -> tuple[list[str], list[str]]:
+    """(comment-like lines, formal sentences) from the shared corpora, without the ``held_out`` reviews."""
+    comments = [r for r in nsmc_reviews() if r not in held_out]
     hate = CORPORA / "comments" / "hate_speech_unlabeled_comments_5.txt"
     comments += [c for c in hate.read_text(encoding="utf-8").splitlines() if len(c) >= 10]
     formal: list[str] = []
@@ -80,14 +95,14 @@ def plant(body: str, recent: list, rng: random.Random):
     return body, None
 
 
-def generate_units(dest: Path, mb: float, seed: int = 13) -> dict:
+def generate_units(dest: Path, mb: float, seed: int = 13, held_out: frozenset[str] = frozenset()) -> dict:
     """The ``units`` mix: JSONL documents of 1-12 real units (comments, law lines), all split.
 
     Comment-like documents as a comment dump split whole would give: 10% of them
     planted copies, half exact and half near (:func:`perturb`).
     """
     rng = random.Random(seed)
-    comments, formal = real_sentences()
+    comments, formal = real_sentences(held_out)
     law = [t for t in formal if t.startswith("제") or "한다" in t][:5000] or formal
     target = int(mb * 1e6)
     dest.mkdir(parents=True, exist_ok=True)
@@ -117,10 +132,10 @@ def generate_units(dest: Path, mb: float, seed: int = 13) -> dict:
     return {"bytes": written, "comments": 0, "news_docs": n_docs, "planted": len(planted)}
 
 
-def generate(dest: Path, mb: float, seed: int = 13) -> dict:
+def generate(dest: Path, mb: float, seed: int = 13, held_out: frozenset[str] = frozenset()) -> dict:
     """Half comments, half news-like JSONL documents; with planted duplicates."""
     rng = random.Random(seed)
-    comments, formal = real_sentences()
+    comments, formal = real_sentences(held_out)
     target = int(mb * 1e6)
     dest.mkdir(parents=True, exist_ok=True)
     n_comments = n_docs = planted = 0
@@ -155,26 +170,46 @@ MIXES = {"recipe": generate, "units": generate_units}
 
 
 class TreeRss(threading.Thread):
-    """Samples the summed RSS of a process and its descendants."""
+    """Samples the summed RSS and the CPU time of a process and its descendants."""
 
     def __init__(self, pid: int, every: float = 0.2):
         super().__init__(daemon=True)
         self.pid, self.every = pid, every
-        self.samples: list[tuple[float, int]] = []
+        self.samples: list[tuple[float, int]] = []  # (time, RSS bytes)
+        self.cpu: list[tuple[float, float]] = [(time.perf_counter(), 0.0)]  # (time, CPU seconds since the start)
         self.stop = threading.Event()
 
     def run(self) -> None:
+        last: dict[int, float] = {}
+        busy = 0.0
         while not self.stop.is_set():
-            self.samples.append((time.perf_counter(), _tree_rss(self.pid)))
+            rss, cpu = _tree_usage(self.pid)
+            now = time.perf_counter()
+            # CPU per process since the last sample: a worker that exits takes its total with it.
+            busy += sum(max(0.0, c - last.get(pid, 0.0)) for pid, c in cpu.items())
+            last = cpu
+            self.samples.append((now, rss))
+            self.cpu.append((now, busy))
             time.sleep(self.every)
 
     def peak_between(self, t0: float, t1: float) -> int:
         return max((r for t, r in self.samples if t0 <= t <= t1), default=0)
 
+    def cores_between(self, t0: float, t1: float) -> float | None:
+        """Cores the tree kept busy on average between two times (None: too few samples)."""
+        inside = [(t, c) for t, c in self.cpu if t0 <= t <= t1]
+        if len(inside) < 2 or inside[-1][0] - inside[0][0] < 0.1:
+            return None
+        return (inside[-1][1] - inside[0][1]) / (inside[-1][0] - inside[0][0])
 
-def _tree_rss(root: int) -> int:
+
+_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _tree_usage(root: int) -> tuple[int, dict[int, float]]:
+    """RSS bytes summed over ``root`` and its descendants, and each one's user + system CPU seconds."""
     children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
+    usage: dict[int, tuple[int, float]] = {}
     for d in os.listdir("/proc"):
         if not d.isdigit():
             continue
@@ -182,15 +217,16 @@ def _tree_rss(root: int) -> int:
             with open(f"/proc/{d}/stat") as fh:
                 fields = fh.read().rsplit(")", 1)[1].split()
             children.setdefault(int(fields[1]), []).append(int(d))
-            rss[int(d)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+            usage[int(d)] = (int(fields[21]) * os.sysconf("SC_PAGE_SIZE"), (int(fields[11]) + int(fields[12])) / _TICKS)
         except (OSError, IndexError, ValueError):
             continue
-    total, todo = 0, [root]
+    rss, cpu, todo = 0, {}, [root]
     while todo:
         pid = todo.pop()
-        total += rss.get(pid, 0)
+        r, c = usage.get(pid, (0, 0.0))
+        rss, cpu[pid] = rss + r, c
         todo.extend(children.get(pid, []))
-    return total
+    return rss, cpu
 
 
 def run_build(inputs: Path, out: Path, workers: int, engine: str, extra: list[str] = ()) -> dict:
@@ -199,17 +235,19 @@ def run_build(inputs: Path, out: Path, workers: int, engine: str, extra: list[st
     cmd = [sys.executable, "-m", "korpus", "build", *(x for src in sources for x in ("--source", src)),
            "--out", str(out), "--workers", str(workers),
            "--engine", engine, "--work-dir", str(out.parent / "work"), *extra]
-    t0 = time.perf_counter()
+    t0, before = time.perf_counter(), resource.getrusage(resource.RUSAGE_CHILDREN)
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     mon = TreeRss(proc.pid)
     mon.start()
     stdout, stderr = proc.communicate()
     wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the build and its workers, once they have exited
+    cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
     mon.stop.set()
     if proc.returncode:
         raise SystemExit(f"build failed ({proc.returncode}):\n{stderr}")
     stats = json.loads(out.with_suffix(".stats.json").read_text(encoding="utf-8"))
-    return {"wall": wall, "stats": stats, "mon": mon, "t0": t0, "log": stderr}
+    return {"wall": wall, "cpu": cpu, "stats": stats, "mon": mon, "t0": t0, "log": stderr}
 
 
 def report(gen: dict, res: dict, workers: int) -> None:
@@ -225,9 +263,11 @@ def report(gen: dict, res: dict, workers: int) -> None:
     phases = [(name, seconds.get(f"phase:{name}", 0.0)) for name in ("map", "global", "write")]
     end = t0 + res["wall"]
     start = end - sum(v for _, v in phases)
-    print(f"  {'startup+plan':<14} {start - t0:8.1f} s  peak {mon.peak_between(t0, start) / 2**20:8,.0f} MiB")
+    print(f"  {'startup+plan':<14} {start - t0:8.1f} s  peak {mon.peak_between(t0, start) / 2**20:8,.0f} MiB"
+          f"{_cores(mon, t0, start)}")
     for name, secs in phases:
-        print(f"  {name:<14} {secs:8.1f} s  peak {mon.peak_between(start, start + secs) / 2**20:8,.0f} MiB")
+        print(f"  {name:<14} {secs:8.1f} s  peak {mon.peak_between(start, start + secs) / 2**20:8,.0f} MiB"
+              f"{_cores(mon, start, start + secs)}")
         start += secs
     print("  CPU seconds inside steps (summed over workers):")
     for name, secs in sorted(seconds.items(), key=lambda kv: -kv[1]):
@@ -241,6 +281,11 @@ def report(gen: dict, res: dict, workers: int) -> None:
                     drops[k[8:]] = drops.get(k[8:], 0) + n
         if drops:
             print(f"  dropped in {stage} (all sources): {drops}")
+
+
+def _cores(mon: TreeRss, t0: float, t1: float) -> str:
+    cores = mon.cores_between(t0, t1)
+    return "" if cores is None else f"  cores busy {cores:4.2f}"
 
 
 def korpus_removed(out: Path) -> dict[str, str]:
@@ -321,6 +366,43 @@ def run_datatrove_side(base: Path, workers: int, python: str, mb: float) -> dict
     return res
 
 
+def write_eval_set(path: Path, reviews: list[str]) -> Path:
+    """``reviews`` as an NSMC-layout TSV (``id document label``)."""
+    path.write_text("id\tdocument\tlabel\n" + "".join(f"{i}\t{r}\t0\n" for i, r in enumerate(reviews)),
+                    encoding="utf-8")
+    return path
+
+
+def decontamination_cost(base: Path, gen: dict, args, extra: list[str], decontaminate: list[str]) -> None:
+    """Builds without and with decontamination, alternating which goes first; the wall-time ratios."""
+    if args.cold_index:
+        os.environ["KORPUS_CACHE_DIR"] = "off"
+    ratios, cpu_ratios = [], []
+    for round_ in range(1, args.rounds + 1):
+        walls, cpus = {}, {}
+        for with_it in ((False, True) if round_ % 2 else (True, False)):
+            out = base / ("with" if with_it else "without") / "corpus.parquet"
+            shutil.rmtree(out.parent, ignore_errors=True)
+            load = os.getloadavg()[0]
+            res = run_build(base / "in", out, args.workers, args.engine, extra + (decontaminate if with_it else []))
+            walls[with_it], cpus[with_it] = res["wall"], res["cpu"]
+            sec = res["stats"]["seconds"]
+            start = res["wall"] - sum(sec.get(f"phase:{k}", 0.0) for k in ("map", "global", "write"))
+            kept = sum(v.get("docs", 0) for v in res["stats"]["counts"]["write"].values())
+            step = sec.get("decontaminate:sidecar", 0.0)
+            print(f"round {round_} {'with   ' if with_it else 'without'}: wall {res['wall']:6.1f} s, "
+                  f"CPU {res['cpu']:6.1f} s "
+                  f"({gen['bytes'] / 1e6 / res['wall']:.2f} MB/s); start {start:.1f}, map {sec['phase:map']:.1f}, "
+                  f"global {sec['phase:global']:.1f}, write {sec['phase:write']:.1f} s; matching {step:.1f} s "
+                  f"in the workers; {kept:,} documents kept; load {load:.2f}", flush=True)
+        ratios.append(walls[True] / walls[False])
+        cpu_ratios.append(cpus[True] / cpus[False])
+        print(f"round {round_}: with / without = {ratios[-1]:.3f} (wall), {cpu_ratios[-1]:.3f} (CPU)")
+    for name, rs in (("wall time", ratios), ("CPU time", cpu_ratios)):
+        print(f"decontamination cost in {name} over {len(rs)} rounds: mean {(sum(rs) / len(rs) - 1) * 100:+.1f}% "
+              f"(rounds: {', '.join(f'{(r - 1) * 100:+.1f}%' for r in rs)})")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--mb", type=float, default=100)
@@ -334,6 +416,16 @@ def main() -> None:
     ap.add_argument("--ray-address", help="passed to korpus build --ray-address (with --engine ray)")
     ap.add_argument("--decontaminate", action="append", default=[], metavar="NAME=PATH",
                     help="passed to korpus build --decontaminate (repeatable)")
+    ap.add_argument("--held-out-eval", type=int, default=0, metavar="N",
+                    help="keep N random NSMC test reviews out of the generated text and decontaminate against "
+                         "them (an evaluation set the corpus is not made from; the plain nsmc file is a quarter "
+                         "of the recipe mix's documents)")
+    ap.add_argument("--decontamination-cost", action="store_true",
+                    help="each round builds without and with the --decontaminate sets (order alternating) and "
+                         "prints the wall-time ratio; implies --no-datatrove")
+    ap.add_argument("--cold-index", action="store_true",
+                    help="with --decontamination-cost: no cached evaluation index (KORPUS_CACHE_DIR=off), so "
+                         "every build reads and indexes the sets again")
     ap.add_argument("--no-datatrove", action="store_true",
                     help="skip datatrove's side by side (run where its environment is found)")
     ap.add_argument("--rounds", type=int, default=1, help="alternate korpus and datatrove this many times")
@@ -343,12 +435,20 @@ def main() -> None:
     base = args.keep or Path(tempfile.mkdtemp(prefix="korpus-bench-"))
     try:
         t = time.perf_counter()
-        gen = MIXES[args.mix](base / "in", args.mb)
+        held_out = held_out_reviews(args.held_out_eval) if args.held_out_eval else []
+        gen = MIXES[args.mix](base / "in", args.mb, held_out=frozenset(held_out))
         print(f"generated {gen} (comments drawn from ~84k real ones, so large runs repeat them: "
-          f"real near duplicates on top of the planted ones) in {time.perf_counter() - t:.1f} s")
+              f"real near duplicates on top of the planted ones) in {time.perf_counter() - t:.1f} s")
+        if held_out:
+            args.decontaminate.append(f"heldout={write_eval_set(base / 'heldout.tsv', held_out)}")
+        decontaminate = [x for d in args.decontaminate for x in ("--decontaminate", d)]
         extra = [*(["--splitter", args.splitter] if args.splitter else []),
-                 *(["--ray-address", args.ray_address] if args.ray_address else []),
-                 *[x for d in args.decontaminate for x in ("--decontaminate", d)]]
+                 *(["--ray-address", args.ray_address] if args.ray_address else [])]
+        if args.decontamination_cost:
+            if not decontaminate:
+                raise SystemExit("--decontamination-cost needs --decontaminate NAME=PATH or --held-out-eval N")
+            return decontamination_cost(base, gen, args, extra, decontaminate)
+        extra += decontaminate
         python = None if args.no_datatrove else datatrove_python()
         mb = gen["bytes"] / 1e6
         for round_ in range(1, args.rounds + 1):

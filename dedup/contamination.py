@@ -17,31 +17,104 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from korpus.dedup.evalindex import CONTAINMENT, EXACT, KINDS, EvalIndex, Matches
+from korpus.dedup.evalindex import CONTAINMENT, EXACT, KINDS, EvalIndex, Matches, expand_ranges
 from korpus.dedup.keys import canonical, canonical_forms, word_points
-from korpus.dedup.shingles import char_ngrams, code_points
+from korpus.dedup.shingles import batch_hashes64, char_ngrams, code_points
 
 BATCH_ROWS = 10_000
+CHUNK_BYTES = 1 << 19
 SAMPLES = 20
 SAMPLE_CHARS = 300
 # A sentence carries a match when it holds at least this share of the example's n-grams (or is it exactly).
 CARRY_SHARE = 0.2
 
 
-def carrying_sentences(example: str, sentences: list[str], n: int, forms: list[str] | None = None) -> list[int]:
+def carrying_sentences(example: str, sentences: list[str], n: int, forms: list[str] | None = None,
+                       example_form: str | None = None) -> list[int]:
     """Indexes of the sentences that hold a real piece of ``example``.
 
-    ``forms``: the sentences' canonical forms, when the caller has them already.
+    ``forms``: the sentences' canonical forms, and ``example_form`` the example's,
+    when the caller has them already.
 
     >>> carrying_sentences("정말 재미있는 영화였어요 강추", ["날씨 좋다.", "정말 재미있는 영화였어요.", "강추!"], 5)
     [1]
     """
-    form = canonical(example)
+    form = canonical(example) if example_form is None else example_form
+    forms = [canonical(s) for s in sentences] if forms is None else forms
+    if all(s_form == form for s_form in forms if s_form):  # every sentence is the example (a copy): no grams needed
+        return [i for i, s_form in enumerate(forms) if s_form]
     grams = set(char_ngrams(form, n))
     need = max(2, CARRY_SHARE * len(grams))
-    forms = [canonical(s) for s in sentences] if forms is None else forms
     return [i for i, s_form in enumerate(forms)
             if s_form and (s_form == form or len(grams.intersection(char_ngrams(s_form, n))) >= need)]
+
+
+def carrying_units(example_forms: list[str], unit_forms_flat: list[str], doc_units: np.ndarray,
+                   pair_doc: np.ndarray, pair_example: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`carrying_sentences` of many (document, example) pairs at once, on shingle hashes.
+
+    ``unit_forms_flat``: the canonical forms of the documents' units, document
+    after document, ``doc_units[i]`` of them in document i; pair p asks which
+    units of document ``pair_doc[p]`` carry example ``pair_example[p]`` (whose
+    form is in ``example_forms``). Returns ``(offsets, units)``: pair p's units,
+    by their index in the document, are ``units[offsets[p]:offsets[p + 1]]``.
+
+    >>> carrying_units(["정말재미있는영화였어요강추"], ["날씨좋다", "정말재미있는영화였어요", "강추"],
+    ...                np.array([3]), np.array([0]), np.array([0]), 5)
+    (array([0, 1]), array([1]))
+    """
+    first_unit = np.concatenate(([0], np.cumsum(doc_units)))
+    # The (pair, unit) rows: every unit of each pair's document.
+    row_unit, row_pair = expand_ranges(first_unit, pair_doc)
+    unit_h, unit_first = batch_hashes64(unit_forms_flat, n)
+    example_h, example_first = _distinct_per_group(*batch_hashes64(example_forms, n))
+    grams = np.diff(example_first)
+    # Each row's unit grams, looked up among its example's grams (as one 64-bit key per example and gram).
+    at, row = expand_ranges(unit_first, row_unit)
+    example_keys = np.sort(example_h ^ _salted(np.repeat(np.arange(len(example_forms)), grams)))
+    keys = unit_h[at] ^ _salted(pair_example[row_pair[row]])
+    found = np.minimum(np.searchsorted(example_keys, keys), max(len(example_keys) - 1, 0))
+    hit = example_keys[found] == keys if len(example_keys) else np.zeros(len(keys), dtype=bool)
+    # A gram counts once per row however often the unit holds it.
+    hit_row, hit_key = _sorted_pairs(row[hit], keys[hit])
+    first = np.ones(len(hit_row), dtype=bool)
+    first[1:] = (hit_row[1:] != hit_row[:-1]) | (hit_key[1:] != hit_key[:-1])
+    shared = np.bincount(hit_row[first], minlength=len(row_unit))
+    example = pair_example[row_pair]
+    need = np.maximum(2, CARRY_SHARE * grams[example])
+    forms = np.array(unit_forms_flat, dtype=object)[row_unit]
+    same = forms == np.array(example_forms, dtype=object)[example]
+    nonempty = np.diff(unit_first)[row_unit] > 0  # an empty form has no grams
+    carry = nonempty & (same | (shared >= need))
+    offsets = np.zeros(len(pair_doc) + 1, dtype=np.int64)
+    np.cumsum(np.bincount(row_pair[carry], minlength=len(pair_doc)), out=offsets[1:])
+    return offsets, (row_unit - first_unit[pair_doc][row_pair])[carry]
+
+
+def _salted(example: np.ndarray) -> np.ndarray:
+    """The example number spread over 64 bits, to be mixed into its grams' hashes."""
+    return (example.astype(np.uint64) + np.uint64(1)) * np.uint64(0x9E3779B97F4A7C15)
+
+
+def _sorted_pairs(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    order = np.lexsort((b, a))
+    return a[order], b[order]
+
+
+def _distinct_per_group(values: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct values of each group ``values[offsets[i]:offsets[i + 1]]``, sorted, and the new offsets.
+
+    >>> _distinct_per_group(np.array([5, 3, 5, 7, 7]), np.array([0, 3, 5]))
+    (array([3, 5, 7]), array([0, 2, 3]))
+    """
+    group = np.repeat(np.arange(len(offsets) - 1), np.diff(offsets))
+    order = np.lexsort((values, group))
+    values, group = values[order], group[order]
+    first = np.ones(len(values), dtype=bool)
+    first[1:] = (values[1:] != values[:-1]) | (group[1:] != group[:-1])
+    new = np.zeros(len(offsets), dtype=np.int64)
+    np.cumsum(np.bincount(group[first], minlength=len(offsets) - 1), out=new[1:])
+    return values[first], new
 
 
 def unit_forms(texts: list[str], sentences: list[list[str]]) -> list[list[str]]:
@@ -111,6 +184,38 @@ def check_corpus(files: Iterable[Path], index: EvalIndex) -> dict:
 def match_batch(index: EvalIndex, texts: pa.Array, sentences: pa.Array) -> Matches:
     """Documents matched whole, from a batch's Arrow columns; a sentence that is exactly an example makes
     the match exact.
+
+    Matched in slices of about ``CHUNK_BYTES`` of text: the arrays made per
+    character then stay small enough to be reused from the heap and the cache,
+    where a whole batch's would be fresh pages each time (page faults cost up to
+    a fifth of the step). Each document is matched alone, so the result is the same.
+    """
+    sizes = pc.binary_length(texts).fill_null(0).to_numpy(zero_copy_only=False)
+    bounds = _chunk_bounds(sizes, CHUNK_BYTES)
+    parts = [_match_slice(index, texts.slice(a, b - a), sentences.slice(a, b - a)) for a, b in bounds]
+    if len(parts) == 1:
+        return parts[0]
+    return Matches(np.concatenate([m.unit + a for m, (a, _) in zip(parts, bounds, strict=True)]),
+                   *(np.concatenate([getattr(m, k) for m in parts]) for k in ("example", "kind", "score")))
+
+
+def _chunk_bounds(sizes: np.ndarray, limit: int) -> list[tuple[int, int]]:
+    """``[start, end)`` row ranges of about ``limit`` total size each (at least one row; none when empty).
+
+    >>> _chunk_bounds(np.array([5, 5, 5, 20, 1]), 10)
+    [(0, 2), (2, 3), (3, 4), (4, 5)]
+    """
+    bounds, start, total = [], 0, 0
+    ends = np.cumsum(sizes)
+    while start < len(sizes):
+        end = max(start + 1, int(np.searchsorted(ends, total + limit, side="right")))
+        bounds.append((start, end))
+        total, start = int(ends[end - 1]), end
+    return bounds or [(0, 0)]
+
+
+def _match_slice(index: EvalIndex, texts: pa.Array, sentences: pa.Array) -> Matches:
+    """:func:`match_batch` of one slice.
 
     A split document's canonical form is put together from its sentences' (one
     pass over the text, not two); a document of one sentence or none is its

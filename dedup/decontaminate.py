@@ -15,13 +15,17 @@ report is ``report/decontamination.json``.
 from __future__ import annotations
 
 import json
+import os
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import polars as pl
 import pyarrow as pa
+import pyarrow.compute as pc
 
+from korpus.core.errors import OutputError
 from korpus.core.io import atomic_path, write_text_atomic
 from korpus.core.stats import Stats
 from korpus.core.steps import SENTENCE_DROPS
@@ -29,12 +33,14 @@ from korpus.dedup.config import DecontamSet
 from korpus.dedup.contamination import (
     SAMPLE_CHARS,
     SAMPLES,
-    carrying_sentences,
+    carrying_units,
     match_batch,
     unit_forms,
 )
+from korpus.dedup.evalcache import cached_index
 from korpus.dedup.evalindex import KINDS, EvalIndex
 from korpus.dedup.evalsets import read_eval_set
+from korpus.dedup.keys import canonical_forms
 from korpus.dedup.sidecar import SidecarSpec, sidecar_schema, write_sidecar
 
 REASON = "contaminated"
@@ -55,8 +61,23 @@ def load_index(sets: list[DecontamSet], index_file: str | None = None) -> EvalIn
         if index_file is not None:
             _INDEXES[key] = EvalIndex.load(Path(index_file))
         else:
-            _INDEXES[key] = EvalIndex([read_eval_set(s.name, s.path, s.text_field, s.encoding) for s in sets])
+            _INDEXES[key] = cached_index(sets, lambda: EvalIndex([read_eval_set(s.name, s.path, s.text_field,
+                                                                                s.encoding) for s in sets]))
     return _INDEXES[key]
+
+
+def _linked(source: Path, target: Path) -> bool:
+    """``target`` made a hard link to (or else a copy of) ``source``; False if neither could be made."""
+    try:
+        with atomic_path(target) as tmp:
+            tmp.unlink(missing_ok=True)
+            try:
+                os.link(source, tmp)
+            except OSError:  # another file system
+                shutil.copyfile(source, tmp)
+    except (OSError, OutputError):
+        return False
+    return True
 
 
 def check_sets(sets: list[DecontamSet]) -> EvalIndex:
@@ -68,6 +89,26 @@ def check_sets(sets: list[DecontamSet]) -> EvalIndex:
     if twice:
         raise ConfigError(f"evaluation set name given twice: {', '.join(twice)}")
     return load_index(sets)
+
+
+def carried(index: EvalIndex, found: dict[str, list], m) -> tuple[pa.Array, list[str]]:
+    """Per match: the sentences of its document that carry it, and the matched text (a sample).
+
+    ``found``: the matched documents' columns, in the order of ``np.unique(m.unit)``; only these go to Python.
+    """
+    _, pair_doc = np.unique(m.unit, return_inverse=True)
+    examples, pair_example = np.unique(m.example, return_inverse=True)
+    units = [doc or [text] for text, doc in zip(found["text"], found["sentences"], strict=True)]
+    forms = unit_forms(found["text"], found["sentences"])
+    offsets, carry = carrying_units(canonical_forms([index.texts[e] for e in examples.tolist()]),
+                                    [f for doc in forms for f in doc], np.fromiter(map(len, forms), np.int64, len(forms)),
+                                    pair_doc, pair_example, index.options.ngram)
+    bounds, kept = offsets.tolist(), carry.tolist()
+    matched = []
+    for p, i in enumerate(pair_doc.tolist()):
+        c = kept[bounds[p]:bounds[p + 1]]
+        matched.append((" ".join(units[i][k] for k in c) if c else found["text"][i])[:SAMPLE_CHARS])
+    return pa.ListArray.from_arrays(pa.array(offsets, pa.int32()), pa.array(carry, pa.int32())), matched
 
 
 @dataclass
@@ -82,7 +123,9 @@ class Decontaminate:
         """In the main process, before the shard passes: build the index once and save it for the workers."""
         path = step_dir / "index.npz"
         if not path.exists():
-            load_index(self.sets).save(path)
+            index = load_index(self.sets)
+            if not (index.loaded_from and _linked(index.loaded_from, path)):
+                index.save(path)
         self.index_file = str(path)
 
     def shard_pass(self, shard_index: int, table_path: Path, out_path: Path, stats: Stats) -> None:
@@ -91,27 +134,20 @@ class Decontaminate:
     def sidecar(self, shard_index: int, table_path: Path) -> SidecarSpec:
         """Per (document, example) match: where, which example, how, and the sentences that carry it."""
         index = load_index(self.sets, self.index_file)
-        n = index.options.ngram
 
         def columns(batch: pa.RecordBatch, row: int) -> dict:
             m = match_batch(index, batch.column(2), batch.column(3))
-            docs = np.unique(m.unit)
-            found = batch.take(pa.array(docs)).to_pydict()  # the matched documents only go to Python
-            at = {u: i for i, u in enumerate(docs.tolist())}
-            forms = unit_forms(found["text"], found["sentences"])  # of the matched documents' units
-            out: dict[str, list] = {name: [] for name, _ in SIDECAR_FIELDS}
-            for u, e, k, s in zip(m.unit.tolist(), m.example.tolist(), m.kind.tolist(), m.score.tolist(),
-                                  strict=True):
-                i = at[u]
-                text, sentences = found["text"][i], found["sentences"][i]
-                units = sentences or [text]
-                carry = carrying_sentences(index.texts[e], units, n, forms[i])
-                values = (shard_index, row + u, found["id"][i], found["source"][i], index.sets[index.set_of[e]].name,
-                          e, int(index.lines[e]), KINDS[k], s, len(sentences), carry,
-                          " ".join(units[c] for c in carry)[:SAMPLE_CHARS] if carry else text[:SAMPLE_CHARS])
-                for (name, _), v in zip(SIDECAR_FIELDS, values, strict=True):
-                    out[name].append(v)
-            return out
+            unit = pa.array(m.unit)
+            carry, matched = carried(index, batch.take(pa.array(np.unique(m.unit))).to_pydict(), m)
+            return {
+                "shard": np.full(len(m.unit), shard_index, dtype=np.int32), "row": (row + m.unit).astype(np.int32),
+                "id": batch.column(0).take(unit), "source": batch.column(1).take(unit),
+                "set": pa.array([s.name for s in index.sets]).take(pa.array(index.set_of[m.example])),
+                "example": m.example, "example_line": index.lines[m.example],
+                "kind": pa.array(KINDS).take(pa.array(m.kind)), "score": m.score,
+                "n_sentences": pc.list_value_length(batch.column(3).take(unit)).fill_null(0),
+                "carry": carry, "matched": matched,
+            }
 
         return SidecarSpec(sidecar_schema(SIDECAR_FIELDS, table_path), ["id", "source", "text", "sentences"], columns,
                            BATCH_ROWS)

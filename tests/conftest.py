@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,8 @@ CORPORA = SHARED / "corpora"
 REFERENCE = SHARED / "reference"
 # bench/gold.py scores splitters on the gold sets; the splitter tests use it too.
 sys.path.append(str(REPO / "bench"))  # last: its script names must not shadow a package
+# Caches (the evaluation index) go to a folder of this run, never to the user's ~/.cache.
+os.environ.setdefault("KORPUS_CACHE_DIR", tempfile.mkdtemp(prefix="korpus-test-cache-"))
 
 
 def needs_shared(path: Path = CORPORA):

@@ -497,3 +497,61 @@ def test_write_phase_doctests():
     from korpus.build import write_phase
 
     assert doctest.testmod(write_phase).failed == 0
+
+
+def test_carrying_units_equal_carrying_sentences_pair_by_pair():
+    from korpus.dedup.contamination import carrying_units
+    from korpus.dedup.keys import canonical
+
+    comments = _comments(3_000)
+    rng = np.random.default_rng(3)
+    examples = [comments[i] for i in range(0, 200, 2)] + ["좋아좋아좋아좋아좋아", "ABC 가나"]
+    docs = []
+    for d in range(300):  # 1-6 units: copies, a copy with a typo, its halves, neighbours, empty and bare units
+        e = examples[d % len(examples)]
+        choices = [e, e[:-1] + "뷁", e[: len(e) // 2], e[len(e) // 2:], comments[1_000 + d], "", "!!", "좋아좋아"]
+        docs.append([choices[k] for k in rng.integers(0, len(choices), rng.integers(1, 7))])
+    pair_doc = rng.integers(0, len(docs), 2_000)
+    pair_example = rng.integers(0, len(examples), 2_000)
+    pair_example[:300] = np.arange(300) % len(examples)  # each document with its own example too
+    pair_doc[:300] = np.arange(300)
+    forms = [[canonical(u) for u in doc] for doc in docs]
+    offsets, units = carrying_units([canonical(e) for e in examples], [f for doc in forms for f in doc],
+                                    np.array([len(doc) for doc in docs]), pair_doc, pair_example, 4)
+    got = [units[offsets[p]:offsets[p + 1]].tolist() for p in range(len(pair_doc))]
+    want = [carrying_sentences(examples[e], docs[d], 4) for d, e in zip(pair_doc.tolist(), pair_example.tolist(),
+                                                                        strict=True)]
+    assert got == want
+    assert sum(map(len, want)) > 300 and sum(1 for w in want if w and len(w) < 6) > 100
+
+
+def test_match_batch_is_the_same_in_small_chunks(monkeypatch):
+    import pyarrow as pa
+
+    from korpus.dedup import contamination
+
+    comments = _comments(2_000)
+    index = EvalIndex([evalset(comments[:300])])
+    texts = [" ".join(comments[i:i + k]) for k, i in zip(range(1, 400), range(0, 1_600, 4), strict=False)]
+    sentences = [comments[i:i + k] if k % 3 else [] for k, i in zip(range(1, 400), range(0, 1_600, 4), strict=False)]
+    batch = pa.RecordBatch.from_pydict({"text": texts, "sentences": sentences})
+    whole = contamination.match_batch(index, batch.column(0), batch.column(1))
+    monkeypatch.setattr(contamination, "CHUNK_BYTES", 3_000)
+    assert len(contamination._chunk_bounds(pc_sizes(batch), 3_000)) > 20
+    chunked = contamination.match_batch(index, batch.column(0), batch.column(1))
+    assert len(whole.unit) > 100
+    assert all(np.array_equal(getattr(whole, k), getattr(chunked, k)) for k in ("unit", "example", "kind", "score"))
+
+
+def pc_sizes(batch) -> np.ndarray:
+    import pyarrow.compute as pc
+
+    return pc.binary_length(batch.column(0)).to_numpy()
+
+
+def test_prefilter_passes_every_gram_of_the_index():
+    index = EvalIndex([evalset(_comments(4_000))])
+    assert index.may_hold(index.gram_keys).all()
+    rng = np.random.default_rng(1)
+    others = rng.integers(0, 2**63, 100_000, dtype=np.int64).astype(np.uint64) * np.uint64(2)
+    assert index.may_hold(others).mean() < 0.1  # a few false positives, not most
