@@ -82,7 +82,7 @@ def build(config: BuildConfig, progress: Progress | None = None) -> BuildResult:
         phases["global"] = time.perf_counter() - t
 
         t = time.perf_counter()
-        stats_path = write_output(config, output, map_paths, drop_files, engine, stats, progress)
+        stats_path = write_output(config, output, map_paths, drop_files, engine, stats, progress, work / "write")
         phases["write"] = time.perf_counter() - t
         finished = True
     finally:

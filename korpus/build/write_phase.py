@@ -1,7 +1,10 @@
 """Phase 3: drop the rows the global steps removed and write the corpus with its writer.
 
-A file output (``X.parquet``, ``X.jsonl.gz``) streams every shard into one file;
-a folder output writes ``part-00000<suffix>``... in parallel. The writer only
+A folder output writes ``part-00000<suffix>``... in parallel. A Parquet file
+output is written the same way into the work folder, and the parts are joined
+into one file as they come, in order (:mod:`korpus.core.parquet_join`: bytes
+copied, not encoded again; the same file one writer gives). Another file output
+(``X.jsonl.gz``) streams every shard into one writer. The writer only
 encodes (:mod:`korpus.build.writers`); dropping, counting and the atomic rename
 happen here, the same for every format. Build stats go beside the output
 (``X.stats.json`` beside ``X.parquet`` or folder ``X/``), written last: a corpus without its
@@ -11,6 +14,7 @@ stats file is not finished.
 from __future__ import annotations
 
 import queue
+import shutil
 import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -26,16 +30,20 @@ from korpus.cleaners.normalize import fold_whitespace
 from korpus.core.io import atomic_path, write_text_atomic
 from korpus.core.layout import stats_file_for
 from korpus.core.parquet import ROW_GROUP_ROWS
+from korpus.core.parquet_join import ParquetJoin
 from korpus.core.stats import Stats
 from korpus.core.steps import SENTENCE_DROPS
 
 
 def write_output(config, output: Output, map_paths: list[Path], drop_files: list[Path], engine, stats: Stats,
-                 progress) -> Path:
+                 progress, scratch: Path) -> Path:
+    """Write the corpus; ``scratch`` is a work folder for parts on their way into one file."""
     if progress:
         progress("write", 0, len(map_paths), Stats())
     if output.as_dir:
         _write_dir(output, map_paths, drop_files, engine, stats, progress)
+    elif output.writer.name == "parquet" and getattr(engine, "workers", 1) > 1 and len(map_paths) > 1:
+        _write_joined(output, map_paths, drop_files, engine, stats, progress, scratch)
     else:
         _write_file(output, map_paths, drop_files, stats, progress)
     if config.export_txt:
@@ -136,6 +144,29 @@ def _write_file(output: Output, map_paths, drop_files, stats: Stats, progress) -
 
     with atomic_path(output.path) as tmp:
         output.writer.write(prefetched(batches()), tmp)
+
+
+def _write_joined(output: Output, map_paths, drop_files, engine, stats: Stats, progress, scratch: Path) -> None:
+    """Parts encoded in parallel, joined into the output in shard order as soon as each one's turn comes
+    (a joined part is deleted: the extra disk is the parts that finished early)."""
+    shutil.rmtree(scratch, ignore_errors=True)  # parts of an interrupted run: written again
+    scratch.mkdir(parents=True)
+    parts = [scratch / f"part-{i:05d}.parquet" for i in range(len(map_paths))]
+    tasks = [(write_shard, (i, p, drop_files, part, output.writer))
+             for i, (p, part) in enumerate(zip(map_paths, parts, strict=True))]
+    done: set[int] = set()
+    with atomic_path(output.path) as tmp, open(tmp, "wb") as fh:
+        join = ParquetJoin(fh)
+        for n, (i, result) in enumerate(engine.run(tasks), start=1):
+            stats.merge(Stats.from_dict(result))
+            done.add(i)
+            while len(join.parts) in done:
+                join.add(parts[len(join.parts)])
+                parts[len(join.parts) - 1].unlink()
+            if progress:
+                progress("write", n, len(map_paths), Stats())
+        join.close()
+    shutil.rmtree(scratch, ignore_errors=True)
 
 
 _DONE = object()
