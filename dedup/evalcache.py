@@ -6,8 +6,9 @@ change between builds. The key is a hash of each file's bytes with the set's
 name, text field and encoding, the match options, and the source of the modules
 that read and index the examples (a changed reader or index never reuses an old
 file). The cache lives in ``$KORPUS_CACHE_DIR`` (``off`` turns it off), else
-``$XDG_CACHE_HOME/korpus`` or ``~/.cache/korpus``. A cache that cannot be read
-or written is passed over: caching never fails a build.
+``$XDG_CACHE_HOME/korpus`` or ``~/.cache/korpus``, and keeps the ``KEEP`` indexes
+used last (NSMC's is 33 MB). A cache that cannot be read or written is passed
+over: caching never fails a build.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from korpus.dedup.config import DecontamSet
 from korpus.dedup.evalindex import EvalIndex, MatchOptions
 
 _CODE = (evalindex, evalsets, keys, shingles)
+KEEP = 8
 
 
 def cache_dir() -> Path | None:
@@ -61,7 +63,9 @@ def cached_index(sets: list[DecontamSet], build: Callable[[], EvalIndex]) -> Eva
     path = folder / "evalindex" / f"{key}.npz"
     if path.is_file():
         try:
-            return EvalIndex.load(path)
+            index = EvalIndex.load(path)
+            os.utime(path)  # used now: the last to be pruned
+            return index
         except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):  # damaged: build again, over it
             pass
     index = build()
@@ -69,6 +73,19 @@ def cached_index(sets: list[DecontamSet], build: Callable[[], EvalIndex]) -> Eva
         path.parent.mkdir(parents=True, exist_ok=True)
         index.save(path)
         index.loaded_from = path
+        _prune(path.parent, KEEP)
     except (OSError, OutputError):
         pass
     return index
+
+
+def _prune(folder: Path, keep: int) -> None:
+    """Remove all but the ``keep`` indexes used last."""
+    def used(p: Path) -> float:
+        try:
+            return p.stat().st_mtime
+        except OSError:  # removed meanwhile by another build's prune
+            return 0.0
+
+    for old in sorted(folder.glob("*.npz"), key=used, reverse=True)[keep:]:
+        old.unlink(missing_ok=True)

@@ -81,3 +81,21 @@ def test_off_damaged_or_unwritable_cache_still_gives_the_index(evalfile, tmp_pat
     blocker.write_text("")
     monkeypatch.setenv("KORPUS_CACHE_DIR", str(blocker / "cache"))  # a folder cannot be made under a file
     assert len(cached_index(sets, builder(sets, calls)).texts) == 2
+
+
+def test_only_the_indexes_used_last_are_kept(evalfile, monkeypatch):
+    import os
+
+    from korpus.dedup import evalcache
+
+    monkeypatch.setattr(evalcache, "KEEP", 3)
+    sets, keys = [DecontamSet("nsmc", str(evalfile))], []
+    for i in range(5):  # five versions of the file, each indexed once
+        evalfile.write_text(LINES + f"{i}번째로 바뀐 평가 파일의 새 리뷰 한 줄\n", encoding="utf-8")
+        keys.append(evalcache.index_key(sets, MatchOptions()))
+        cached_index(sets, builder(sets, []))
+        folder = evalfile.parent / "cache" / "evalindex"
+        for age, key in enumerate(reversed(keys)):  # older versions further in the past
+            if (folder / f"{key}.npz").exists():
+                os.utime(folder / f"{key}.npz", (1e9 - age, 1e9 - age))
+    assert sorted(p.stem for p in folder.iterdir()) == sorted(keys[-3:])
