@@ -99,3 +99,18 @@ def test_only_the_indexes_used_last_are_kept(evalfile, monkeypatch):
             if (folder / f"{key}.npz").exists():
                 os.utime(folder / f"{key}.npz", (1e9 - age, 1e9 - age))
     assert sorted(p.stem for p in folder.iterdir()) == sorted(keys[-3:])
+
+
+def test_the_contamination_command_uses_the_cache_and_says_the_same(evalfile, tmp_path):
+    from conftest import run_korpus
+
+    from korpus.core.parquet import write_records
+    from korpus.core.schema import Record
+
+    corpus = tmp_path / "c.parquet"
+    write_records([Record(id="c/1", source="comments", text=LINES.splitlines()[0], sentences=[])], corpus)
+    env = {"KORPUS_CACHE_DIR": str(tmp_path / "cli-cache")}
+    runs = [run_korpus("contamination", str(corpus), "--against", f"nsmc={evalfile}", env=env, check=True)
+            for _ in range(2)]
+    assert len(list((tmp_path / "cli-cache" / "evalindex").glob("*.npz"))) == 1
+    assert runs[0].stdout == runs[1].stdout and "nsmc" in runs[0].stdout

@@ -26,18 +26,22 @@ def register(app: typer.Typer) -> None:
 
         from korpus.core.io import write_text_atomic
         from korpus.core.layout import corpus_files
+        from korpus.dedup.config import DecontamSet
         from korpus.dedup.contamination import check_corpus
+        from korpus.dedup.evalcache import cached_index
         from korpus.dedup.evalindex import EvalIndex
         from korpus.dedup.evalsets import parse_eval_flag, read_eval_sets
 
-        sets = read_eval_sets([parse_eval_flag(a) for a in against], text_field, encoding)
+        specs = [parse_eval_flag(a) for a in against]
+        sets = [DecontamSet(name, path, text_field, encoding) for name, path in specs]
+        index = cached_index(sets, lambda: EvalIndex(read_eval_sets(specs, text_field, encoding)))
         try:
             files = corpus_files(corpus)
         except FileNotFoundError as err:
             from korpus.core.errors import InputError
 
             raise InputError(str(corpus), str(err).split(": ", 1)[-1]) from None
-        report = check_corpus(files, EvalIndex(sets))
+        report = check_corpus(files, index)
         _print(report)
         if json_out:
             write_text_atomic(json_out, json.dumps(report, ensure_ascii=False, indent=2) + "\n")
