@@ -117,6 +117,26 @@ def _distinct_per_group(values: np.ndarray, offsets: np.ndarray) -> tuple[np.nda
     return values[first], new
 
 
+def carried(index: EvalIndex, found: dict[str, list], m: Matches) -> tuple[pa.Array, list[str]]:
+    """Per match: the sentences of its document that carry it, and the matched text (a sample).
+
+    ``found``: the matched documents' columns, in the order of ``np.unique(m.unit)``; only these go to Python.
+    """
+    _, pair_doc = np.unique(m.unit, return_inverse=True)
+    examples, pair_example = np.unique(m.example, return_inverse=True)
+    units = [doc or [text] for text, doc in zip(found["text"], found["sentences"], strict=True)]
+    forms = unit_forms(found["text"], found["sentences"])
+    offsets, carry = carrying_units(canonical_forms([index.texts[e] for e in examples.tolist()]),
+                                    [f for doc in forms for f in doc], np.fromiter(map(len, forms), np.int64, len(forms)),
+                                    pair_doc, pair_example, index.options.ngram)
+    bounds, kept = offsets.tolist(), carry.tolist()
+    matched = []
+    for p, i in enumerate(pair_doc.tolist()):
+        c = kept[bounds[p]:bounds[p + 1]]
+        matched.append((" ".join(units[i][k] for k in c) if c else found["text"][i])[:SAMPLE_CHARS])
+    return pa.ListArray.from_arrays(pa.array(offsets, pa.int32()), pa.array(carry, pa.int32())), matched
+
+
 def unit_forms(texts: list[str], sentences: list[list[str]]) -> list[list[str]]:
     """Canonical forms of each document's units: its sentences, or its text when unsplit.
 
@@ -293,34 +313,30 @@ def _group_sums(values: np.ndarray, counts: np.ndarray) -> np.ndarray:
     return np.add.reduceat(values, np.cumsum(counts) - counts).astype(np.int64)
 
 
-def _record(index: EvalIndex, matches, rows: dict, findings: list[SetFindings]) -> None:
+def _record(index: EvalIndex, matches: Matches, rows: dict, findings: list[SetFindings]) -> None:
     docs = np.unique(matches.unit).tolist()
-    forms = dict(zip(docs, unit_forms([rows["text"][u] for u in docs], [rows["sentences"][u] for u in docs]),
-                     strict=True))
+    carry, matched = carried(index, {k: [rows[k][u] for u in docs] for k in ("text", "sentences")}, matches)
     seen_docs: set[tuple[int, int]] = set()
-    carried: dict[tuple[int, int], set[int]] = {}
-    for unit, ex, kind, score in zip(matches.unit.tolist(), matches.example.tolist(),
-                                     matches.kind.tolist(), matches.score.tolist(), strict=True):
+    carried_by: dict[tuple[int, int], set[int]] = {}
+    for unit, ex, kind, score, c, text in zip(matches.unit.tolist(), matches.example.tolist(), matches.kind.tolist(),
+                                              matches.score.tolist(), carry.to_pylist(), matched, strict=True):
         found = findings[int(index.set_of[ex])]
         found.found[ex] = min(found.found.get(ex, CONTAINMENT), kind)
-        sentences = rows["sentences"][unit] or [rows["text"][unit]]
-        carry = carrying_sentences(index.texts[ex], sentences, index.options.ngram, forms[unit])
         key = (int(index.set_of[ex]), unit)
-        carried.setdefault(key, set()).update(carry)
+        carried_by.setdefault(key, set()).update(c)
         if key not in seen_docs:
             seen_docs.add(key)
             found.documents += 1
             source = found.by_source.setdefault(rows["source"][unit], {"documents": 0, "sentences": 0})
             source["documents"] += 1
         if len(found.samples) < SAMPLES:
-            matched = " ".join(sentences[i] for i in carry) if carry else rows["text"][unit]
             found.samples.append({"example_line": int(index.lines[ex]), "example": index.texts[ex],
-                                  "corpus_id": rows["id"][unit], "matched": matched[:SAMPLE_CHARS],
+                                  "corpus_id": rows["id"][unit], "matched": text,
                                   "kind": KINDS[kind], "score": round(score, 3)})
-    for (set_i, unit), carry in carried.items():
+    for (set_i, unit), c in carried_by.items():
         found = findings[set_i]
-        found.sentences += len(carry)
-        found.by_source[rows["source"][unit]]["sentences"] += len(carry)
+        found.sentences += len(c)
+        found.by_source[rows["source"][unit]]["sentences"] += len(c)
 
 
-__all__ = ["EXACT", "CONTAINMENT", "carrying_sentences", "check_corpus", "match_batch", "unit_forms"]
+__all__ = ["EXACT", "CONTAINMENT", "carried", "carrying_sentences", "check_corpus", "match_batch", "unit_forms"]

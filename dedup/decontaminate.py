@@ -31,16 +31,13 @@ from korpus.core.stats import Stats
 from korpus.core.steps import SENTENCE_DROPS
 from korpus.dedup.config import DecontamSet
 from korpus.dedup.contamination import (
-    SAMPLE_CHARS,
     SAMPLES,
-    carrying_units,
+    carried,
     match_batch,
-    unit_forms,
 )
 from korpus.dedup.evalcache import cached_index
 from korpus.dedup.evalindex import KINDS, EvalIndex
 from korpus.dedup.evalsets import read_eval_set
-from korpus.dedup.keys import canonical_forms
 from korpus.dedup.sidecar import SidecarSpec, sidecar_schema, write_sidecar
 
 REASON = "contaminated"
@@ -66,7 +63,7 @@ def load_index(sets: list[DecontamSet], index_file: str | None = None) -> EvalIn
     return _INDEXES[key]
 
 
-def _linked(source: Path, target: Path) -> bool:
+def _link_or_copy(source: Path, target: Path) -> bool:
     """``target`` made a hard link to (or else a copy of) ``source``; False if neither could be made."""
     try:
         with atomic_path(target) as tmp:
@@ -91,26 +88,6 @@ def check_sets(sets: list[DecontamSet]) -> EvalIndex:
     return load_index(sets)
 
 
-def carried(index: EvalIndex, found: dict[str, list], m) -> tuple[pa.Array, list[str]]:
-    """Per match: the sentences of its document that carry it, and the matched text (a sample).
-
-    ``found``: the matched documents' columns, in the order of ``np.unique(m.unit)``; only these go to Python.
-    """
-    _, pair_doc = np.unique(m.unit, return_inverse=True)
-    examples, pair_example = np.unique(m.example, return_inverse=True)
-    units = [doc or [text] for text, doc in zip(found["text"], found["sentences"], strict=True)]
-    forms = unit_forms(found["text"], found["sentences"])
-    offsets, carry = carrying_units(canonical_forms([index.texts[e] for e in examples.tolist()]),
-                                    [f for doc in forms for f in doc], np.fromiter(map(len, forms), np.int64, len(forms)),
-                                    pair_doc, pair_example, index.options.ngram)
-    bounds, kept = offsets.tolist(), carry.tolist()
-    matched = []
-    for p, i in enumerate(pair_doc.tolist()):
-        c = kept[bounds[p]:bounds[p + 1]]
-        matched.append((" ".join(units[i][k] for k in c) if c else found["text"][i])[:SAMPLE_CHARS])
-    return pa.ListArray.from_arrays(pa.array(offsets, pa.int32()), pa.array(carry, pa.int32())), matched
-
-
 @dataclass
 class Decontaminate:
     """Options only (picklable): the evaluation sets."""
@@ -124,7 +101,7 @@ class Decontaminate:
         path = step_dir / "index.npz"
         if not path.exists():
             index = load_index(self.sets)
-            if not (index.loaded_from and _linked(index.loaded_from, path)):
+            if not (index.loaded_from and _link_or_copy(index.loaded_from, path)):
                 index.save(path)
         self.index_file = str(path)
 
