@@ -13,6 +13,7 @@ over: caching never fails a build.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import zipfile
@@ -64,7 +65,8 @@ def cached_index(sets: list[DecontamSet], build: Callable[[], EvalIndex]) -> Eva
     if path.is_file():
         try:
             index = EvalIndex.load(path)
-            os.utime(path)  # used now: the last to be pruned
+            with contextlib.suppress(OSError):  # a read-only cache still serves
+                os.utime(path)  # used now: the last to be pruned
             return index
         except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):  # damaged: build again, over it
             pass

@@ -114,3 +114,17 @@ def test_the_contamination_command_uses_the_cache_and_says_the_same(evalfile, tm
             for _ in range(2)]
     assert len(list((tmp_path / "cli-cache" / "evalindex").glob("*.npz"))) == 1
     assert runs[0].stdout == runs[1].stdout and "nsmc" in runs[0].stdout
+
+
+def test_a_cache_that_cannot_be_touched_still_serves(evalfile, monkeypatch):
+    from korpus.dedup import evalcache
+
+    sets, calls = [DecontamSet("nsmc", str(evalfile))], []
+    cached_index(sets, builder(sets, calls))
+
+    def refuse(*args, **kwargs):
+        raise PermissionError("read-only")
+
+    monkeypatch.setattr(evalcache.os, "utime", refuse)
+    assert cached_index(sets, builder(sets, calls)).loaded_from is not None
+    assert calls == [1]
