@@ -332,3 +332,13 @@ def test_stop_stripping_takes_about_one_end_in_share():
 def test_doctests(module):
     result = doctest.testmod(module)
     assert result.failed == 0
+
+
+def test_training_labels_land_on_their_candidates_after_a_citation_with_a_space():
+    """The space inside ``[주 1]`` has the class CITE; label offsets must still skip it, or every
+    later label of the text lands one character off (a true end trained as "no cut")."""
+    sentences = ["첫 문장이다.[주 1] ", "둘째 문장을 썼다. ", "셋째 문장이다.[참고 2] ", "넷째 문장이다."]
+    ex = train.Examples()
+    ex.add(["".join(sentences)], [train.Labels(set(train.non_space_ends(sentences)))], 1.0)
+    _, label, _ = ex.arrays()
+    assert int(label.sum()) == 3

@@ -26,7 +26,7 @@ import numpy as np
 
 from korpus.cleaners.boundary.augment import strip_stops
 from korpus.cleaners.boundary.batch import Batch, candidates
-from korpus.cleaners.boundary.classes import NEWLINE, PAD, SPACE
+from korpus.cleaners.boundary.classes import PAD
 from korpus.cleaners.boundary.corpus import Doc, documents, halves, load_gold
 from korpus.cleaners.boundary.features import Context, feature_index
 from korpus.cleaners.boundary.fit import fit_logistic
@@ -86,7 +86,7 @@ class Examples:
         at = candidates(batch, nxt)
         ctx = Context.of(batch, at, nxt)
         never = never_cut(ctx)
-        solid = np.cumsum((batch.cls != SPACE) & (batch.cls != NEWLINE) & (batch.cls != PAD))
+        solid = np.cumsum(label_counted(batch))
         unit = batch.doc[at]
         offsets = np.asarray(base, dtype=np.int64)[unit] + solid[at] - solid[batch.starts[unit] - 1]
         owners = np.asarray(owner, dtype=np.int64)[unit].tolist()
@@ -100,6 +100,26 @@ class Examples:
 
     def arrays(self):
         return np.concatenate(self.index), np.concatenate(self.label), np.concatenate(self.weight)
+
+
+# Code points str.split() treats as whitespace (all at or below U+3000).
+_WHITESPACE = np.array([chr(c).isspace() for c in range(0x3001)], dtype=bool)
+
+
+def label_counted(batch: Batch) -> np.ndarray:
+    """Where the batch holds a character that label offsets count: not whitespace, not a PAD.
+
+    Decided on the characters, not on their classes: the space inside a citation
+    mark (``[주 1]``) has the class CITE, but ``non_space_ends`` does not count it.
+
+    >>> label_counted(Batch.of(["했다.[주 1] 뒤"])).astype(int).tolist()
+    [0, 1, 1, 1, 1, 1, 0, 1, 1, 0, 1, 0]
+    """
+    codes = batch.codes
+    space = np.zeros(len(codes), dtype=bool)
+    low = codes <= 0x3000
+    space[low] = _WHITESPACE[codes[low]]
+    return ~space & (batch.cls != PAD)
 
 
 def without_some_stops(texts: list[str], labels: list[Labels | None], share: int
