@@ -29,22 +29,19 @@ SAMPLE_CHARS = 300
 CARRY_SHARE = 0.2
 
 
-def carrying_sentences(example: str, sentences: list[str], n: int, forms: list[str] | None = None,
-                       example_form: str | None = None) -> list[int]:
-    """Indexes of the sentences that hold a real piece of ``example``.
+def carrying_sentences(example: str, sentences: list[str], n: int, forms: list[str] | None = None) -> list[int]:
+    """Indexes of the sentences that hold a real piece of ``example``: the rule, one pair at a time
+    (:func:`carrying_units` is the batch version the build and the check run).
 
-    ``forms``: the sentences' canonical forms, and ``example_form`` the example's,
-    when the caller has them already.
+    ``forms``: the sentences' canonical forms, when the caller has them already.
 
     >>> carrying_sentences("정말 재미있는 영화였어요 강추", ["날씨 좋다.", "정말 재미있는 영화였어요.", "강추!"], 5)
     [1]
     """
-    form = canonical(example) if example_form is None else example_form
-    forms = [canonical(s) for s in sentences] if forms is None else forms
-    if all(s_form == form for s_form in forms if s_form):  # every sentence is the example (a copy): no grams needed
-        return [i for i, s_form in enumerate(forms) if s_form]
+    form = canonical(example)
     grams = set(char_ngrams(form, n))
     need = max(2, CARRY_SHARE * len(grams))
+    forms = [canonical(s) for s in sentences] if forms is None else forms
     return [i for i, s_form in enumerate(forms)
             if s_form and (s_form == form or len(grams.intersection(char_ngrams(s_form, n))) >= need)]
 

@@ -66,6 +66,11 @@ class Matches:
     score: np.ndarray
 
 
+# Odd constants that spread a code point, its place and a form's length over 64 bits before mixing.
+_MIX_POINT, _MIX_PLACE, _MIX_LENGTH = (np.uint64(0x9E3779B97F4A7C15), np.uint64(0xC2B2AE3D27D4EB4F),
+                                      np.uint64(0x165667B19E3779F9))
+
+
 def form_keys(cps: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     """One 64-bit key per form given as code points (all concatenated, and each one's length).
 
@@ -84,9 +89,6 @@ def form_keys(cps: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     if filled.any():
         sums[filled] = np.add.reduceat(terms, starts[filled])  # an empty form owns no terms: the next one starts there
     return fmix64(sums ^ lengths.astype(np.uint64) * _MIX_LENGTH)
-
-
-_MIX_POINT, _MIX_PLACE, _MIX_LENGTH = np.uint64(0x9E3779B97F4A7C15), np.uint64(0xC2B2AE3D27D4EB4F), np.uint64(0x165667B19E3779F9)
 
 
 def _keys(forms: list[str]) -> np.ndarray:

@@ -118,13 +118,3 @@ def parse_eval_flag(value: str, flag: str = "--against") -> tuple[str, str]:
     if not sep or not name.strip() or not path.strip():
         raise ConfigError(f"{flag} {value!r}: expected NAME=PATH, e.g. nsmc=data/ratings_test.txt")
     return name.strip(), path.strip()
-
-
-def read_eval_sets(specs: list[tuple[str, str]], text_field: str | None = None,
-                   encoding: str = "utf-8") -> list[EvalSet]:
-    """Read several sets; a name given twice is an error."""
-    names = [name for name, _ in specs]
-    twice = sorted({n for n in names if names.count(n) > 1})
-    if twice:
-        raise ConfigError(f"evaluation set name given twice: {', '.join(twice)}")
-    return [read_eval_set(name, path, text_field, encoding) for name, path in specs]

@@ -56,7 +56,7 @@ def word_forms(texts: list[str]) -> list[str]:
     ['안녕하세요', '', '', 'strasse1ǆ']
     """
     lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
-    folded, lengths = _folded_letters(code_points("".join(texts)), lengths)
+    folded, lengths = _casefolded(*_letters(code_points("".join(texts)), lengths))
     return _cut(folded, np.cumsum(lengths).tolist())
 
 
@@ -73,11 +73,6 @@ def word_points(cps: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.nd
         text, lengths = _casefolded(letters, lengths)
         return code_points(text), lengths
     return folded, lengths
-
-
-def _folded_letters(cps: np.ndarray, lengths: np.ndarray) -> tuple[str, np.ndarray]:
-    """The letters and digits of texts given as code points, casefolded and joined, and each text's share."""
-    return _casefolded(*_letters(cps, lengths))
 
 
 def _letters(cps: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

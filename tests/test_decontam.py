@@ -15,7 +15,7 @@ from korpus.core.parquet import write_records
 from korpus.core.schema import Record
 from korpus.dedup.contamination import carrying_sentences, check_corpus
 from korpus.dedup.evalindex import CONTAINMENT, EXACT, EvalIndex, MatchOptions
-from korpus.dedup.evalsets import EvalSet, parse_eval_flag, read_eval_set, read_eval_sets
+from korpus.dedup.evalsets import EvalSet, parse_eval_flag, read_eval_set
 from korpus.dedup.shingles import batch_hashes, batch_hashes64, shingle_points
 
 REVIEWS = [
@@ -89,8 +89,11 @@ def test_missing_file_bad_utf8_bad_flag_and_repeated_name(tmp_path):
     with pytest.raises(ConfigError, match="expected NAME=PATH"):
         parse_eval_flag("nsmc")
     (tmp_path / "a.txt").write_text("한 줄\n")
+    from korpus.dedup.config import DecontamSet
+    from korpus.dedup.decontaminate import check_sets
+
     with pytest.raises(ConfigError, match="given twice: a"):
-        read_eval_sets([("a", str(tmp_path / "a.txt")), ("a", str(tmp_path / "a.txt"))])
+        check_sets([DecontamSet("a", str(tmp_path / "a.txt")), DecontamSet("a", str(tmp_path / "a.txt"))])
 
 
 # --- matching ----------------------------------------------------------------

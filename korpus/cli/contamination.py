@@ -28,13 +28,12 @@ def register(app: typer.Typer) -> None:
         from korpus.core.layout import corpus_files
         from korpus.dedup.config import DecontamSet
         from korpus.dedup.contamination import check_corpus
-        from korpus.dedup.evalcache import cached_index
-        from korpus.dedup.evalindex import EvalIndex
-        from korpus.dedup.evalsets import parse_eval_flag, read_eval_sets
+        from korpus.dedup.decontaminate import check_sets
+        from korpus.dedup.evalsets import parse_eval_flag
 
-        specs = [parse_eval_flag(a) for a in against]
-        sets = [DecontamSet(name, path, text_field, encoding) for name, path in specs]
-        index = cached_index(sets, lambda: EvalIndex(read_eval_sets(specs, text_field, encoding)))
+        # The build's own reading, checks and cached index.
+        index = check_sets([DecontamSet(name=name, path=path, text_field=text_field, encoding=encoding)
+                            for name, path in map(parse_eval_flag, against)])
         try:
             files = corpus_files(corpus)
         except FileNotFoundError as err:
