@@ -118,14 +118,22 @@ def carried(index: EvalIndex, found: dict[str, list], m: Matches) -> tuple[pa.Ar
     """Per match: the sentences of its document that carry it, and the matched text (a sample).
 
     ``found``: the matched documents' columns, in the order of ``np.unique(m.unit)``; only these go to Python.
+    A document of one unit (unsplit, or one sentence) matched in that unit, so the unit carries
+    the match without a search: most matches of a comments corpus are such documents.
     """
     _, pair_doc = np.unique(m.unit, return_inverse=True)
-    examples, pair_example = np.unique(m.example, return_inverse=True)
     units = [doc or [text] for text, doc in zip(found["text"], found["sentences"], strict=True)]
-    forms = unit_forms(found["text"], found["sentences"])
-    offsets, carry = carrying_units(canonical_forms([index.texts[e] for e in examples.tolist()]),
-                                    [f for doc in forms for f in doc], np.fromiter(map(len, forms), np.int64, len(forms)),
-                                    pair_doc, pair_example, index.options.ngram)
+    n_units = np.fromiter(map(len, units), np.int64, len(units))
+    searched = n_units[pair_doc] > 1
+    counts = np.ones(len(pair_doc), dtype=np.int64)
+    carry = np.zeros(int(counts.sum()), dtype=np.int64)
+    if searched.any():
+        search_offsets, search_carry = _search_carrying(index, units, n_units, pair_doc[searched], m.example[searched])
+        counts[searched] = np.diff(search_offsets)
+        carry = np.zeros(int(counts.sum()), dtype=np.int64)
+        carry[np.repeat(searched, counts)] = search_carry
+    offsets = np.zeros(len(pair_doc) + 1, dtype=np.int64)
+    np.cumsum(counts, out=offsets[1:])
     bounds, kept = offsets.tolist(), carry.tolist()
     matched = []
     for p, i in enumerate(pair_doc.tolist()):
@@ -134,15 +142,14 @@ def carried(index: EvalIndex, found: dict[str, list], m: Matches) -> tuple[pa.Ar
     return pa.ListArray.from_arrays(pa.array(offsets, pa.int32()), pa.array(carry, pa.int32())), matched
 
 
-def unit_forms(texts: list[str], sentences: list[list[str]]) -> list[list[str]]:
-    """Canonical forms of each document's units: its sentences, or its text when unsplit.
-
-    >>> unit_forms(["좋은 영화. 강추!", "👍"], [["좋은 영화.", "강추!"], []])
-    [['좋은영화', '강추'], ['👍']]
-    """
-    units = [doc or [text] for text, doc in zip(texts, sentences, strict=True)]
-    forms = iter(canonical_forms([u for doc in units for u in doc]))
-    return [[next(forms) for _ in doc] for doc in units]
+def _search_carrying(index: EvalIndex, units: list[list[str]], n_units: np.ndarray, pair_doc: np.ndarray,
+                     pair_example: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`carrying_units` of the given pairs, on the canonical forms of just their documents' units."""
+    docs, pair_doc = np.unique(pair_doc, return_inverse=True)
+    examples, pair_example = np.unique(pair_example, return_inverse=True)
+    forms = canonical_forms([u for i in docs.tolist() for u in units[i]])
+    return carrying_units(canonical_forms([index.texts[e] for e in examples.tolist()]), forms, n_units[docs],
+                          pair_doc, pair_example, index.options.ngram)
 
 
 def _spaceless(text: str) -> str:
@@ -336,4 +343,4 @@ def _record(index: EvalIndex, matches: Matches, rows: dict, findings: list[SetFi
         found.by_source[rows["source"][unit]]["sentences"] += len(c)
 
 
-__all__ = ["EXACT", "CONTAINMENT", "carried", "carrying_sentences", "check_corpus", "match_batch", "unit_forms"]
+__all__ = ["EXACT", "CONTAINMENT", "carried", "carrying_sentences", "check_corpus", "match_batch"]

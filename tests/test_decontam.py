@@ -558,3 +558,24 @@ def test_prefilter_passes_every_gram_of_the_index():
     rng = np.random.default_rng(1)
     others = rng.integers(0, 2**63, 100_000, dtype=np.int64).astype(np.uint64) * np.uint64(2)
     assert index.may_hold(others).mean() < 0.1  # a few false positives, not most
+
+
+def test_carried_units_in_documents_of_one_and_of_several_units():
+    """A matched document of one unit carries the match in that unit; the others go through the search."""
+    import pyarrow as pa
+
+    from korpus.dedup.contamination import carried, match_batch
+
+    comments = [c for c in _comments(2_000) if len("".join(c.split())) >= 20]
+    index = EvalIndex([evalset(comments[:100])])
+    texts = [comments[0], comments[1], f"{comments[500]} {comments[2]}", comments[3] + " 정말요"]
+    sentences = [[], [comments[1]], [comments[500], comments[2]], []]
+    m = match_batch(index, pa.array(texts), pa.array(sentences, pa.list_(pa.string())))
+    assert sorted(set(m.unit.tolist())) == [0, 1, 2, 3]
+    found = {"text": [texts[u] for u in sorted(set(m.unit.tolist()))],
+             "sentences": [sentences[u] for u in sorted(set(m.unit.tolist()))]}
+    carry, matched = carried(index, found, m)
+    by_doc = dict(zip(m.unit.tolist(), carry.to_pylist(), strict=True))
+    assert by_doc == {0: [0], 1: [0], 2: [1], 3: [0]}
+    assert matched[m.unit.tolist().index(2)] == comments[2]
+    assert by_doc[2] == carrying_sentences(index.texts[int(m.example[m.unit == 2][0])], sentences[2], 4)
