@@ -200,3 +200,41 @@ def test_prefetched_keeps_order_raises_and_stops_early():
     stream.close()  # the consumer stops: the thread must end, having made only a few ahead
     assert not any(t.name == "korpus-write-prefetch" for t in threading.enumerate())
     assert len(made) <= 5 + 2 + 2
+
+
+def _pid_file() -> None:
+    Path(os.environ["KORPUS_TEST_WARM_DIR"], str(os.getpid())).touch()
+
+
+def _warm_fails() -> None:
+    raise RuntimeError("warm-up failed")
+
+
+def _pid() -> int:
+    time.sleep(0.2)  # long enough that the two tasks meet two workers
+    return os.getpid()
+
+
+def test_engine_start_spawns_every_worker_and_warms_it(tmp_path, monkeypatch):
+    from korpus.build.engines import LocalEngine
+
+    monkeypatch.setenv("KORPUS_TEST_WARM_DIR", str(tmp_path))
+    engine = LocalEngine(2)
+    try:
+        engine.start(_pid_file)
+        pids = {pid for _, pid in engine.run([(_pid, ())] * 4)}
+    finally:
+        engine.close()
+    assert len(pids) == 2
+    assert {int(p.name) for p in tmp_path.iterdir()} == pids
+
+
+def test_a_failing_warm_up_leaves_the_workers_working():
+    from korpus.build.engines import LocalEngine
+
+    engine = LocalEngine(2)
+    try:
+        engine.start(_warm_fails)
+        assert sorted(r for _, r in engine.run([(abs, (-n,)) for n in range(5)])) == [0, 1, 2, 3, 4]
+    finally:
+        engine.close()

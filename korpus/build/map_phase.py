@@ -20,7 +20,7 @@ from korpus.build.dedup_phase import sidecar_path
 from korpus.cleaners.steps import record_steps
 from korpus.core.io import write_text_atomic
 from korpus.core.parquet import write_records
-from korpus.core.schema import Record
+from korpus.core.schema import Record, records_to_table
 from korpus.core.stats import Stats
 from korpus.core.steps import run_steps
 from korpus.crawlers.readers import InputShard, reader_for
@@ -47,6 +47,12 @@ def run_map_phase(config, shards, work: Path, steps: list[tuple[object, Path]], 
         if progress:
             progress("map", n + skipped, len(shards), shard_stats)
     return paths, skipped
+
+
+def warm_worker() -> None:
+    """What every map task pays once per worker, paid as the worker starts (see ``Engine.start``):
+    this module's imports, and pyarrow's first conversion, which imports pandas where it is installed."""
+    records_to_table([])
 
 
 def stats_path_for(path: Path) -> Path:

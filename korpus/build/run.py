@@ -28,7 +28,7 @@ from korpus.build.config import BuildConfig, SourceSpec
 from korpus.build.dedup_phase import planned_steps, run_global_phase
 from korpus.build.engines import make_engine
 from korpus.build.finish import move_reports, remove_work
-from korpus.build.map_phase import run_map_phase
+from korpus.build.map_phase import run_map_phase, warm_worker
 from korpus.build.sample import sample_sources
 from korpus.build.write_phase import write_output
 from korpus.build.writers import Output, resolve_output
@@ -58,20 +58,21 @@ class BuildResult:
 def build(config: BuildConfig, progress: Progress | None = None) -> BuildResult:
     t0 = time.perf_counter()
     output = resolve_output(config.out, config.format)  # a bad --out/--format fails before any input is read
-    if config.decontaminate:  # a bad evaluation file fails here, before any input is read
-        from korpus.dedup.decontaminate import check_sets
-
-        check_sets(config.decontaminate)
-    sources = config.sources or sample_sources()
-    shards = plan_shards(sources)
-    work = work_dir_for(config, output, shards)
-    remove_stale_temp_files(work, output, config.export_txt)
     engine = make_engine(config.engine, config.workers, config.ray_address)
+    engine.start(warm_worker)  # the workers start and import while this process checks the inputs and plans
     stats = Stats()
     phases: dict[str, float] = {}
 
     finished = False
     try:
+        if config.decontaminate:  # a bad evaluation file fails here, before any input is read
+            from korpus.dedup.decontaminate import check_sets
+
+            check_sets(config.decontaminate)
+        sources = config.sources or sample_sources()
+        shards = plan_shards(sources)
+        work = work_dir_for(config, output, shards)
+        remove_stale_temp_files(work, output, config.export_txt)
         t = time.perf_counter()
         steps = planned_steps(config, work)  # before the map tasks, which write these steps' sidecars
         map_paths, skipped = run_map_phase(config, shards, work, steps, engine, stats, progress)

@@ -23,6 +23,10 @@ class Engine(Protocol):
         """Yield ``(task index, result)`` as tasks finish; the first error stops the run."""
         ...
 
+    def start(self, warm: Callable[[], None] | None = None) -> None:
+        """Start the workers now, each running ``warm`` (its imports, say) while the caller goes on."""
+        ...
+
     def close(self, wait: bool = True) -> None:
         """Release the workers; ``wait=False`` (an interrupt, an error) stops running tasks at once."""
         ...

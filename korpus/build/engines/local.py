@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import signal
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from typing import Any
 
@@ -24,6 +25,7 @@ class LocalEngine:
     def __init__(self, workers: int = 0):
         self.workers = workers or default_workers()
         self._pool: ProcessPoolExecutor | None = None
+        self._warm: Callable[[], None] | None = None
 
     def run(self, tasks: Sequence[Task]) -> Iterator[tuple[int, Any]]:
         """Yield ``(task index, result)`` as tasks finish; the first error stops the run."""
@@ -45,12 +47,28 @@ class LocalEngine:
                 i = pending.pop(fut)
                 yield i, fut.result()
 
+    def start(self, warm: Callable[[], None] | None = None) -> None:
+        """Spawn every worker now, each running ``warm`` first, without waiting for them.
+
+        A worker takes about a second to start (the interpreter, then the imports
+        of its first task); started here, that overlaps with what the caller does
+        before its first tasks. The pool spawns a process per task submitted while
+        none is idle, so one trivial task per worker starts them all.
+        """
+        if self.workers == 1 or self._pool is not None:
+            return
+        self._warm = warm
+        pool = self._get_pool()
+        for _ in range(self.workers):
+            pool.submit(_nothing)
+
     def _get_pool(self) -> ProcessPoolExecutor:
         # One pool for every phase: worker start-up (imports) is paid once per build.
         if self._pool is None:
             # spawn, not fork: polars and pyarrow thread pools do not survive fork.
             ctx = multiprocessing.get_context("spawn")
-            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx, initializer=_ignore_sigint)
+            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx, initializer=_start_worker,
+                                             initargs=(self._warm,))
         return self._pool
 
     def close(self, wait: bool = True) -> None:
@@ -64,6 +82,18 @@ class LocalEngine:
         self._pool = None
 
 
-def _ignore_sigint() -> None:
-    """Workers leave Ctrl-C to the main process, which stops them (no traceback from each worker)."""
+def _start_worker(warm: Callable[[], None] | None) -> None:
+    """Workers leave Ctrl-C to the main process, which stops them (no traceback from each worker).
+
+    ``warm`` only saves time: should it fail, the worker goes on (a failing
+    initializer would break the pool), and the task that needs what it did
+    meets the same error with its own message.
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if warm is not None:
+        with contextlib.suppress(Exception):
+            warm()
+
+
+def _nothing() -> None:
+    """A task that only makes the pool spawn a worker."""

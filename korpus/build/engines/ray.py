@@ -36,6 +36,9 @@ class RayEngine:
                 yield refs.pop(ref), self.ray.get(ref)
 
 
+    def start(self, warm=None) -> None:
+        """Ray starts its workers itself; they outlive the build."""
+
     def close(self, wait: bool = True) -> None:
         """The cluster outlives the build; nothing to release here."""
 
