@@ -25,7 +25,7 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from korpus.core.io import atomic_path
+from korpus.core.io import atomic_path, map_in_threads
 from korpus.core.stats import Stats
 from korpus.dedup import unionfind
 from korpus.dedup.config import NearOptions
@@ -144,15 +144,16 @@ class NearDedup(NearOptions):
         """Documents of clusters of two or more, with the kept copy marked."""
         sizes = np.bincount(roots, minlength=len(roots))
         in_cluster = sizes[roots] > 1
-        frames = []
-        for i, path in enumerate(sidecars):
+
+        def members_of(i: int) -> pl.DataFrame | None:
             lo, hi = int(offsets[i]), int(offsets[i + 1])
             rows = np.flatnonzero(in_cluster[lo:hi])
             if not len(rows):
-                continue
-            part = pl.from_arrow(pq.read_table(path, columns=["shard", "row", "id", "source", "length",
-                                                               "tiebreak"]).take(rows))
-            frames.append(part.with_columns(pl.Series("root", roots[lo + rows])))
+                return None
+            part = pq.ParquetFile(sidecars[i]).read(columns=["shard", "row", "id", "source", "length", "tiebreak"])
+            return pl.from_arrow(part.take(rows)).with_columns(pl.Series("root", roots[lo + rows]))
+
+        frames = [f for f in map_in_threads(members_of, range(len(sidecars))) if f is not None]
         if not frames:
             return assign_kept(_empty_members(), "root")
         return assign_kept(pl.concat(frames), "root")

@@ -18,7 +18,7 @@ import numpy as np
 import polars as pl
 import pyarrow.parquet as pq
 
-from korpus.core.io import atomic_path, write_text_atomic
+from korpus.core.io import atomic_path, map_in_threads, write_text_atomic
 
 TABLE_PATH_KEY = b"korpus.table_path"
 SNIPPET_CHARS = 300
@@ -120,15 +120,22 @@ def read_texts(sidecars: list[Path], wanted: list[tuple[int, int]], column: str 
     for shard, row in wanted:
         by_shard.setdefault(shard, []).append(row)
     values: dict[tuple[int, int], Any] = {}
-    for shard, rows in by_shard.items():
-        path = table_path_of(sidecars[shard])
-        if path is None or not path.exists():
-            continue
-        pf = pq.ParquetFile(path)
-        starts = np.cumsum([0] + [pf.metadata.row_group(g).num_rows for g in range(pf.num_row_groups)])
-        for g in sorted({int(np.searchsorted(starts, r, side="right")) - 1 for r in rows}):
-            cells = pf.read_row_group(g, columns=[column]).column(column)
-            for r in rows:
-                if starts[g] <= r < starts[g + 1]:
-                    values[(shard, r)] = cells[r - int(starts[g])].as_py()
+    for found in map_in_threads(lambda item: _shard_values(sidecars[item[0]], *item, column), by_shard.items()):
+        values.update(found)
+    return values
+
+
+def _shard_values(sidecar: Path, shard: int, rows: list[int], column: str) -> dict[tuple[int, int], Any]:
+    """:func:`read_texts` of one shard."""
+    path = table_path_of(sidecar)
+    if path is None or not path.exists():
+        return {}
+    values = {}
+    pf = pq.ParquetFile(path)
+    starts = np.cumsum([0] + [pf.metadata.row_group(g).num_rows for g in range(pf.num_row_groups)])
+    for g in sorted({int(np.searchsorted(starts, r, side="right")) - 1 for r in rows}):
+        cells = pf.read_row_group(g, columns=[column]).column(column)
+        for r in rows:
+            if starts[g] <= r < starts[g + 1]:
+                values[(shard, r)] = cells[r - int(starts[g])].as_py()
     return values
