@@ -238,3 +238,29 @@ def test_a_failing_warm_up_leaves_the_workers_working():
         assert sorted(r for _, r in engine.run([(abs, (-n,)) for n in range(5)])) == [0, 1, 2, 3, 4]
     finally:
         engine.close()
+
+
+def _sleep(seconds: float) -> float:
+    time.sleep(seconds)
+    return seconds
+
+
+def test_ctrl_c_that_another_thread_receives_stops_the_wait_at_once():
+    """The kernel may hand SIGINT to any thread; the main thread, waiting for tasks, must still act on it."""
+    import threading
+
+    from korpus.build.engines import LocalEngine
+
+    def interrupt() -> None:
+        time.sleep(0.5)
+        signal.pthread_kill(threading.get_ident(), signal.SIGINT)  # received here, raised in the main thread
+
+    engine = LocalEngine(2)
+    t0 = time.perf_counter()
+    threading.Thread(target=interrupt, daemon=True).start()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            list(engine.run([(_sleep, (10,)), (_sleep, (10,))]))
+    finally:
+        engine.close(wait=False)
+    assert time.perf_counter() - t0 < 5

@@ -17,6 +17,9 @@ def default_workers() -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
 
 
+SIGNAL_CHECK_S = 0.2
+
+
 class LocalEngine:
     """One worker process per core (``workers=1`` runs in this process)."""
 
@@ -42,7 +45,9 @@ class LocalEngine:
         # Python 3.11's executor thread print an InvalidStateError traceback when killed
         # workers break the pool.
         while pending:
-            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            # With a timeout: a Ctrl-C that another thread happens to receive is only acted on
+            # when the main thread wakes, which an untimed wait leaves to the next finished task.
+            done, _ = wait(pending, timeout=SIGNAL_CHECK_S, return_when=FIRST_COMPLETED)
             for fut in done:
                 i = pending.pop(fut)
                 yield i, fut.result()
