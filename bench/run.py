@@ -27,6 +27,7 @@ import os
 import random
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -377,7 +378,7 @@ def decontamination_cost(base: Path, gen: dict, args, extra: list[str], decontam
     """Builds without and with decontamination, alternating which goes first; the wall-time ratios."""
     if args.cold_index:
         os.environ["KORPUS_CACHE_DIR"] = "off"
-    ratios, cpu_ratios = [], []
+    ratios, cpu_ratios, steps = [], [], []
     for round_ in range(1, args.rounds + 1):
         walls, cpus = {}, {}
         for with_it in ((False, True) if round_ % 2 else (True, False)):
@@ -390,6 +391,8 @@ def decontamination_cost(base: Path, gen: dict, args, extra: list[str], decontam
             start = res["wall"] - sum(sec.get(f"phase:{k}", 0.0) for k in ("map", "global", "write"))
             kept = sum(v.get("docs", 0) for v in res["stats"]["counts"]["write"].values())
             step = sec.get("decontaminate:sidecar", 0.0)
+            if with_it:
+                steps.append(step)
             print(f"round {round_} {'with   ' if with_it else 'without'}: wall {res['wall']:6.1f} s, "
                   f"CPU {res['cpu']:6.1f} s "
                   f"({gen['bytes'] / 1e6 / res['wall']:.2f} MB/s); start {start:.1f}, map {sec['phase:map']:.1f}, "
@@ -397,9 +400,11 @@ def decontamination_cost(base: Path, gen: dict, args, extra: list[str], decontam
                   f"in the workers; {kept:,} documents kept; load {load:.2f}", flush=True)
         ratios.append(walls[True] / walls[False])
         cpu_ratios.append(cpus[True] / cpus[False])
-        print(f"round {round_}: with / without = {ratios[-1]:.3f} (wall), {cpu_ratios[-1]:.3f} (CPU)")
+        print(f"round {round_}: with / without = {ratios[-1]:.3f} (wall), {cpu_ratios[-1]:.3f} (CPU); the step's "
+              f"matching was {steps[-1]:.1f} CPU-s, {steps[-1] / cpus[True]:.1%} of the build's CPU")
     for name, rs in (("wall time", ratios), ("CPU time", cpu_ratios)):
-        print(f"decontamination cost in {name} over {len(rs)} rounds: mean {(sum(rs) / len(rs) - 1) * 100:+.1f}% "
+        print(f"decontamination cost in {name} over {len(rs)} rounds: mean {(sum(rs) / len(rs) - 1) * 100:+.1f}%, "
+              f"median {(statistics.median(rs) - 1) * 100:+.1f}% "
               f"(rounds: {', '.join(f'{(r - 1) * 100:+.1f}%' for r in rs)})")
 
 

@@ -90,14 +90,17 @@ def remove_sentences(batch: pa.RecordBatch, offset: int, marked: dict[int, set[i
 
 
 def replaced(column: pa.Array, rows: list[int], values: pa.Array) -> pa.Array:
-    """``column`` with ``values[i]`` in place of row ``rows[i]``.
+    """``column`` with ``values[i]`` in place of row ``rows[i]`` (rows ascending): one copy of the column.
 
     >>> replaced(pa.array(["a", "b", "c"]), [0, 2], pa.array(["x", "z"])).to_pylist()
     ['x', 'b', 'z']
     """
-    where = np.arange(len(column), dtype=np.int64)
-    where[rows] = len(column) + np.arange(len(rows))
-    return pa.concat_arrays([column, values]).take(pa.array(where))
+    pieces, prev = [], 0
+    for i, row in enumerate(rows):
+        pieces += [column.slice(prev, row - prev), values.slice(i, 1)]
+        prev = row + 1
+    pieces.append(column.slice(prev))
+    return pa.concat_arrays(pieces)
 
 
 def cut_sentences(text: str, sentences: list[str], gone: set[int]) -> str:
