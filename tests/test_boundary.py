@@ -328,6 +328,28 @@ def test_stop_stripping_takes_about_one_end_in_share():
     assert augment.strip_stops(text, ends, set(), share=4)[0] == stripped  # the same ends every time
 
 
+def test_a_stray_quote_leaves_every_end_on_its_characters():
+    """The labels move with the text: each cut still follows the same character."""
+    sentences = ["오늘 영화 봤어요", "진짜 재밌었다", "또 보러 갈래", "끝"]
+    for k in range(40):  # texts the share of 1 always changes; the quote lands before different words
+        words = [f"단어{k}"] * (k % 5) + sentences
+        text = " ".join(words)
+        ends = set(teachers.non_space_ends(words))
+        quoted, cuts, unsure = augment.stray_quote(text, ends, {2}, share=1)
+        assert quoted.count('"') == 1 and quoted.replace('"', "") == text
+        before = non_space(text)
+        after = non_space(quoted)
+        assert sorted(after[c - 1] for c in cuts) == sorted(before[c - 1] for c in ends)
+        assert all(after[c - 1] != '"' for c in cuts)
+
+
+def test_stray_quotes_go_into_about_one_text_in_share_and_never_into_quoted_text():
+    texts = [f"문장 {i} 이다 그리고 또 {i}" for i in range(4000)]
+    changed = sum('"' in augment.stray_quote(t, set(), set(), share=8)[0] for t in texts)
+    assert 400 <= changed <= 600
+    assert augment.stray_quote("그는 “가자” 했다", {1}, set(), share=1)[0] == "그는 “가자” 했다"
+
+
 @pytest.mark.parametrize("module", [augment, batch, classes, corpus, fit, rules, splitter, teachers])
 def test_doctests(module):
     result = doctest.testmod(module)

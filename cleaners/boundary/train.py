@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from korpus.cleaners.boundary.augment import strip_stops
+from korpus.cleaners.boundary.augment import stray_quote, strip_stops
 from korpus.cleaners.boundary.batch import Batch, candidates
 from korpus.cleaners.boundary.classes import PAD
 from korpus.cleaners.boundary.corpus import Doc, documents, halves, load_gold
@@ -48,6 +48,7 @@ CACHE = REPO / ".korpus-work" / "boundary-train"
 BUDGET = {"comments": 1_200_000, "news": 300_000, "law": 100_000, "prose": 100_000}
 GOLD_WEIGHT = 5.0
 STRIP_SHARE = 4  # one silver end in 4 loses its stops: unpunctuated ends the teachers seldom label
+QUOTE_SHARE = 4  # one silver text in 4 (without quote marks) gets a quote mark that never closes
 REFEREE = True  # the rule splitter breaks ties between the teachers
 C = 1.0
 
@@ -125,6 +126,16 @@ def label_counted(batch: Batch) -> np.ndarray:
 def without_some_stops(texts: list[str], labels: list[Labels | None], share: int
                        ) -> tuple[list[str], list[Labels | None]]:
     """The texts with the stops of one labelled end in ``share`` removed (:mod:`.augment`); 0: unchanged."""
+    return _augmented(texts, labels, share, strip_stops)
+
+
+def with_some_stray_quotes(texts: list[str], labels: list[Labels | None], share: int
+                           ) -> tuple[list[str], list[Labels | None]]:
+    """One text in ``share`` with a quote mark that never closes (:mod:`.augment`); 0: unchanged."""
+    return _augmented(texts, labels, share, stray_quote)
+
+
+def _augmented(texts, labels, share, change):
     if not share:
         return texts, labels
     out_texts, out_labels = [], []
@@ -133,7 +144,7 @@ def without_some_stops(texts: list[str], labels: list[Labels | None], share: int
             out_texts.append(text)
             out_labels.append(None)
             continue
-        text, cuts, unsure = strip_stops(text, lab.cuts, lab.unsure, share)
+        text, cuts, unsure = change(text, lab.cuts, lab.unsure, share)
         out_texts.append(text)
         out_labels.append(Labels(cuts, unsure))
     return out_texts, out_labels
@@ -216,7 +227,7 @@ def build_examples(corpora: Path, cache: Path, log=sys.stderr) -> Examples:
           f"(reading them {t1 - t0:.1f}s)", file=log)
     ex = Examples()
     labels = silver(docs, per_teacher, referee_cuts(texts) if REFEREE else None)
-    ex.add(*without_some_stops(texts, labels, STRIP_SHARE), 1.0)
+    ex.add(*with_some_stray_quotes(*without_some_stops(texts, labels, STRIP_SHARE), QUOTE_SHARE), 1.0)
     gold_texts, gold_labels = gold_examples(corpora / "sentence-gold")
     ex.add(gold_texts, gold_labels, GOLD_WEIGHT)
     print(f"referee and features: {time.perf_counter() - t2:.1f}s", file=log)
@@ -246,7 +257,8 @@ def write_manifest(model: Path, ex: Examples) -> None:
         "model_sha256": hashlib.sha256(model.read_bytes()).hexdigest(),
         "examples_sha256": digest.hexdigest(),
         "examples": len(label), "cuts": int(label.sum()),
-        "budget_chars": BUDGET, "gold_weight": GOLD_WEIGHT, "strip_share": STRIP_SHARE, "C": C, "buckets": BUCKETS,
+        "budget_chars": BUDGET, "gold_weight": GOLD_WEIGHT, "strip_share": STRIP_SHARE,
+        "quote_share": QUOTE_SHARE, "C": C, "buckets": BUCKETS,
         "versions": versions((*TEACHER_PACKAGES, "numpy")),
     }
     write_text_atomic(model.with_suffix(".json"), json.dumps(manifest, indent=1, sort_keys=True) + "\n")
