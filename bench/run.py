@@ -236,7 +236,7 @@ def run_build(inputs: Path, out: Path, workers: int, engine: str, extra: list[st
     cmd = [sys.executable, "-m", "korpus", "build", *(x for src in sources for x in ("--source", src)),
            "--out", str(out), "--workers", str(workers),
            "--engine", engine, "--work-dir", str(out.parent / "work"), *extra]
-    t0, before = time.perf_counter(), resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0, t0_epoch, before = time.perf_counter(), time.time(), resource.getrusage(resource.RUSAGE_CHILDREN)
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     mon = TreeRss(proc.pid)
     mon.start()
@@ -247,8 +247,12 @@ def run_build(inputs: Path, out: Path, workers: int, engine: str, extra: list[st
     mon.stop.set()
     if proc.returncode:
         raise SystemExit(f"build failed ({proc.returncode}):\n{stderr}")
-    stats = json.loads(out.with_suffix(".stats.json").read_text(encoding="utf-8"))
-    return {"wall": wall, "cpu": cpu, "stats": stats, "mon": mon, "t0": t0, "log": stderr}
+    stats_file = out.with_suffix(".stats.json")
+    stats = json.loads(stats_file.read_text(encoding="utf-8"))
+    # The stats file is written last when the write phase (and the workers) are done; what follows
+    # (removing the work folder, the interpreter's exit) belongs to no phase.
+    phases_end = t0 + (stats_file.stat().st_mtime - t0_epoch)
+    return {"wall": wall, "cpu": cpu, "stats": stats, "mon": mon, "t0": t0, "phases_end": phases_end, "log": stderr}
 
 
 def report(gen: dict, res: dict, workers: int) -> None:
@@ -262,7 +266,7 @@ def report(gen: dict, res: dict, workers: int) -> None:
           f"{read / res['wall']:,.0f} docs/s; peak RSS (process tree) {mon.peak_between(0, 1e18) / 2**20:,.0f} MiB")
     # Phases ran one after another after planning; attribute RSS peaks by their wall-clock windows.
     phases = [(name, seconds.get(f"phase:{name}", 0.0)) for name in ("map", "global", "write")]
-    end = t0 + res["wall"]
+    end = res["phases_end"]
     start = end - sum(v for _, v in phases)
     print(f"  {'startup+plan':<14} {start - t0:8.1f} s  peak {mon.peak_between(t0, start) / 2**20:8,.0f} MiB"
           f"{_cores(mon, t0, start)}")
@@ -270,6 +274,8 @@ def report(gen: dict, res: dict, workers: int) -> None:
         print(f"  {name:<14} {secs:8.1f} s  peak {mon.peak_between(start, start + secs) / 2**20:8,.0f} MiB"
               f"{_cores(mon, start, start + secs)}")
         start += secs
+    print(f"  {'wind-down':<14} {t0 + res['wall'] - end:8.1f} s  (work folder removed, workers and interpreter exit)"
+          f"{_cores(mon, end, t0 + res['wall'])}")
     print("  CPU seconds inside steps (summed over workers):")
     for name, secs in sorted(seconds.items(), key=lambda kv: -kv[1]):
         if not name.startswith("phase:"):
@@ -388,7 +394,7 @@ def decontamination_cost(base: Path, gen: dict, args, extra: list[str], decontam
             res = run_build(base / "in", out, args.workers, args.engine, extra + (decontaminate if with_it else []))
             walls[with_it], cpus[with_it] = res["wall"], res["cpu"]
             sec = res["stats"]["seconds"]
-            start = res["wall"] - sum(sec.get(f"phase:{k}", 0.0) for k in ("map", "global", "write"))
+            start = res["phases_end"] - res["t0"] - sum(sec.get(f"phase:{k}", 0.0) for k in ("map", "global", "write"))
             kept = sum(v.get("docs", 0) for v in res["stats"]["counts"]["write"].values())
             step = sec.get("decontaminate:sidecar", 0.0)
             if with_it:
