@@ -125,13 +125,13 @@ def carried(index: EvalIndex, found: dict[str, list], m: Matches) -> tuple[pa.Ar
     units = [doc or [text] for text, doc in zip(found["text"], found["sentences"], strict=True)]
     n_units = np.fromiter(map(len, units), np.int64, len(units))
     searched = n_units[pair_doc] > 1
-    counts = np.ones(len(pair_doc), dtype=np.int64)
-    carry = np.zeros(int(counts.sum()), dtype=np.int64)
+    counts = np.ones(len(pair_doc), dtype=np.int64)  # a unit of its own: unit 0 carries
+    search_carry = np.zeros(0, dtype=np.int64)
     if searched.any():
         search_offsets, search_carry = _search_carrying(index, units, n_units, pair_doc[searched], m.example[searched])
         counts[searched] = np.diff(search_offsets)
-        carry = np.zeros(int(counts.sum()), dtype=np.int64)
-        carry[np.repeat(searched, counts)] = search_carry
+    carry = np.zeros(int(counts.sum()), dtype=np.int64)
+    carry[np.repeat(searched, counts)] = search_carry
     offsets = np.zeros(len(pair_doc) + 1, dtype=np.int64)
     np.cumsum(counts, out=offsets[1:])
     bounds, kept = offsets.tolist(), carry.tolist()

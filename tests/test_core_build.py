@@ -264,3 +264,4 @@ def test_ctrl_c_that_another_thread_receives_stops_the_wait_at_once():
     finally:
         engine.close(wait=False)
     assert time.perf_counter() - t0 < 5
+

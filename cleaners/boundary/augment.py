@@ -75,7 +75,6 @@ def strip_stops(text: str, cuts: set[int], unsure: set[int], share: int) -> tupl
     return kept, move(cuts), move(unsure)
 
 
-
 def stray_quote(text: str, cuts: set[int], unsure: set[int], share: int) -> tuple[str, set[int], set[int]]:
     """``text`` with a ``"`` that never closes before one of its words (one text in ``share``, none if
     it holds a quote mark already), and its labels moved to match: the sentence ends stay ends.

@@ -17,8 +17,6 @@ from pathlib import Path
 
 from korpus.core.errors import OutputError
 
-READ_THREADS = 4
-
 TMP_PREFIX = ".tmp-"
 # Errors that mean "the output cannot be written"; others (a bad input read inside the block) pass through.
 WRITE_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.EFBIG}
@@ -87,6 +85,9 @@ def _fsync_dir(path: Path) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
+
+
+READ_THREADS = 4
 
 
 def map_in_threads(fn: Callable, items: Iterable) -> list:

@@ -28,7 +28,6 @@ class LocalEngine:
     def __init__(self, workers: int = 0):
         self.workers = workers or default_workers()
         self._pool: ProcessPoolExecutor | None = None
-        self._warm: Callable[[], None] | None = None
 
     def run(self, tasks: Sequence[Task]) -> Iterator[tuple[int, Any]]:
         """Yield ``(task index, result)`` as tasks finish; the first error stops the run."""
@@ -62,18 +61,17 @@ class LocalEngine:
         """
         if self.workers == 1 or self._pool is not None:
             return
-        self._warm = warm
-        pool = self._get_pool()
+        pool = self._get_pool(warm)
         for _ in range(self.workers):
             pool.submit(_nothing)
 
-    def _get_pool(self) -> ProcessPoolExecutor:
+    def _get_pool(self, warm: Callable[[], None] | None = None) -> ProcessPoolExecutor:
         # One pool for every phase: worker start-up (imports) is paid once per build.
         if self._pool is None:
             # spawn, not fork: polars and pyarrow thread pools do not survive fork.
             ctx = multiprocessing.get_context("spawn")
             self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx, initializer=_start_worker,
-                                             initargs=(self._warm,))
+                                             initargs=(warm,))
         return self._pool
 
     def close(self, wait: bool = True) -> None:

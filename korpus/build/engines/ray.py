@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from korpus.core.errors import KorpusError
@@ -35,8 +35,7 @@ class RayEngine:
             for ref in done:
                 yield refs.pop(ref), self.ray.get(ref)
 
-
-    def start(self, warm=None) -> None:
+    def start(self, warm: Callable[[], None] | None = None) -> None:
         """Ray starts its workers itself; they outlive the build."""
 
     def close(self, wait: bool = True) -> None:
