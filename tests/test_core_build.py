@@ -265,3 +265,15 @@ def test_ctrl_c_that_another_thread_receives_stops_the_wait_at_once():
         engine.close(wait=False)
     assert time.perf_counter() - t0 < 5
 
+
+def test_closing_at_once_leaves_no_executor_thread_behind():
+    """An executor thread still running at exit makes Python's atexit hook print a traceback
+    (a build that fails on a bad input right after its workers started)."""
+    from korpus.build.engines import LocalEngine
+
+    engine = LocalEngine(2)
+    engine.start()
+    list(engine.run([(abs, (-1,)), (abs, (-2,))]))
+    thread = engine._pool._executor_manager_thread
+    engine.close(wait=False)
+    assert not thread.is_alive()

@@ -81,7 +81,9 @@ class LocalEngine:
             # ProcessPoolExecutor cannot stop a running task (3.14 adds terminate_workers); its processes can.
             for process in list((self._pool._processes or {}).values()):
                 process.terminate()
-        self._pool.shutdown(wait=wait, cancel_futures=True)
+        # Waited for even after terminate, which is quick: an executor left running at exit makes
+        # Python's atexit hook write to its closed wake-up pipe and print a traceback.
+        self._pool.shutdown(wait=True, cancel_futures=True)
         self._pool = None
 
 
